@@ -1,0 +1,53 @@
+namespace ChatHub.Contracts;
+
+/// <summary>Public URLs of the service. Renaming one breaks clients.</summary>
+public static class Routes
+{
+    public const string ChatHub = "/hubs/chat";
+    public const string Register = "/api/auth/register";
+    public const string Login = "/api/auth/login";
+    public const string Characters = "/api/characters";
+    public const string Conversations = "/api/conversations";
+    public const string HealthLive = "/health/live";
+    public const string HealthReady = "/health/ready";
+
+    public static string Character(string id) => $"{Characters}/{Uri.EscapeDataString(id)}";
+    public static string Conversation(string id) => $"{Conversations}/{Uri.EscapeDataString(id)}";
+
+    public static string Messages(string conversationId, int? limit = null, string? before = null)
+    {
+        var query = new List<string>(2);
+        if (limit is { } l) query.Add($"limit={l}");
+        if (before is not null) query.Add($"before={Uri.EscapeDataString(before)}");
+        var path = $"{Conversation(conversationId)}/messages";
+        return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
+    }
+}
+
+/// <summary>Hub method names on the wire (client to server).</summary>
+public static class HubMethods
+{
+    public const string SendMessage = nameof(IChatHub.SendMessage);
+    public const string WatchConversation = nameof(IChatHub.WatchConversation);
+    public const string StopReply = nameof(IChatHub.StopReply);
+}
+
+/// <summary>Event names on the wire (server to client).</summary>
+public static class HubEvents
+{
+    public const string MessageAppended = nameof(IChatClient.MessageAppended);
+    public const string ReplyStarted = nameof(IChatClient.ReplyStarted);
+    public const string ReplyDelta = nameof(IChatClient.ReplyDelta);
+    public const string ReplyCompleted = nameof(IChatClient.ReplyCompleted);
+    public const string ReplyFailed = nameof(IChatClient.ReplyFailed);
+}
+
+/// <summary>Values of <see cref="MessageDto.Sender"/> and <see cref="MessageDto.Status"/>.</summary>
+public static class MessageValues
+{
+    public const string SenderUser = "user";
+    public const string SenderAi = "ai";
+    public const string StatusComplete = "complete";
+    public const string StatusStopped = "stopped";
+    public const string StatusFailed = "failed";
+}

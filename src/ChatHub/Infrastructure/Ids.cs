@@ -1,0 +1,18 @@
+using MongoDB.Bson;
+
+namespace ChatHub.Infrastructure;
+
+/// <summary>Every id is a MongoDB ObjectId in its 24-hex-digit form, whichever store is in use.</summary>
+public static class Ids
+{
+    public static string New() => ObjectId.GenerateNewId().ToString();
+
+    public static bool IsValid(string? value) => value is { Length: 24 } && ObjectId.TryParse(value, out _);
+}
+
+public static class TimeProviderExtensions
+{
+    /// <summary>Now, cut to the millisecond both stores keep, so a value reads back equal to what was written.</summary>
+    public static DateTimeOffset UtcNowMs(this TimeProvider clock) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+}
