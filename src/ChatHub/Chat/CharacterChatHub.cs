@@ -1,0 +1,107 @@
+using ChatHub.Accounts;
+using ChatHub.Contracts;
+using ChatHub.Conversations;
+using ChatHub.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace ChatHub.Chat;
+
+/// <summary>
+/// The chat hub. Short-lived like every hub: it checks, stores and hands the reply to
+/// <see cref="ReplyCoordinator"/>, which writes it after this invocation has returned.
+/// </summary>
+public sealed class CharacterChatHub(
+    IConversationStore conversations,
+    ReplyCoordinator replies,
+    IOptions<ChatSettings> settings,
+    TimeProvider clock) : Hub<IChatClient>, IChatHub
+{
+    private const string NoSuchConversation = "There is no conversation with that id.";
+
+    public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
+    {
+        var text = Validate(request);
+        var userId = Context.User!.UserId();
+        var conversation = await OwnedConversationAsync(request.ConversationId, userId);
+        var group = ChatGroups.Conversation(conversation.Id);
+        // The sender watches its own conversation, so it gets the reply it asked for.
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+
+        var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
+        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id);
+        if (replies.TryReserve(run) is { } refusal)
+        {
+            // A retry of a message that was stored is answered as the first time, even while its reply runs.
+            var earlier = await conversations.FindByClientMessageIdAsync(conversation.Id, userId, request.ClientMessageId, Context.ConnectionAborted);
+            return earlier is not null ? Result(earlier) : throw new HubException(refusal);
+        }
+
+        var started = false;
+        try
+        {
+            var appended = await conversations.AppendUserMessageAsync(conversation.Id, userId, message, CancellationToken.None)
+                ?? throw new HubException(NoSuchConversation);
+            if (!appended.Appended) return Result(appended.Message);
+
+            await Clients.OthersInGroup(group).MessageAppended(new MessageAppended { ConversationId = conversation.Id, Message = message.ToDto() });
+            replies.Start(run, conversation);
+            started = true;
+            return Result(message);
+        }
+        finally
+        {
+            if (!started) replies.Release(run);
+        }
+    }
+
+    public async Task<ConversationSnapshot> WatchConversation(string conversationId)
+    {
+        var userId = Context.User!.UserId();
+        var conversation = await OwnedConversationAsync(conversationId, userId);
+        // Join first, then read: a delta sent after the join arrives, one sent before is in the snapshot.
+        await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversation.Id));
+        var active = replies.Active(conversation.Id);
+        var recent = await conversations.GetMessagesAsync(conversation.Id, userId, settings.Value.SnapshotMessages, null, Context.ConnectionAborted)
+            ?? throw new HubException(NoSuchConversation);
+        // A reply stored between the two reads is shown as stored, not twice.
+        if (active is not null && recent.Messages.Any(m => m.Id == active.ReplyId)) active = null;
+        return new ConversationSnapshot
+        {
+            ConversationId = conversation.Id,
+            Messages = recent.Messages.Select(m => m.ToDto()).ToArray(),
+            ActiveReply = active,
+        };
+    }
+
+    public Task StopReply(string replyId)
+    {
+        if (!Ids.IsValid(replyId) || !replies.TryStop(replyId, Context.User!.UserId()))
+        {
+            throw new HubException("There is no reply in progress with that id.");
+        }
+        return Task.CompletedTask;
+    }
+
+    private string Validate(SendMessageRequest? request)
+    {
+        if (request is null) throw new HubException("The request is missing.");
+        var max = settings.Value.MaxMessageChars;
+        if (request.Message is null || string.IsNullOrWhiteSpace(request.Message)) throw new HubException("The message is empty.");
+        if (request.Message.Length > max) throw new HubException($"The message is too long: at most {max:N0} characters are allowed.");
+        if (request.ClientMessageId is not { Length: > 0 and <= ChatSettings.MaxClientMessageIdChars } || string.IsNullOrWhiteSpace(request.ClientMessageId))
+        {
+            throw new HubException($"clientMessageId is required and may have at most {ChatSettings.MaxClientMessageIdChars} characters.");
+        }
+        return request.Message;
+    }
+
+    private async Task<Conversation> OwnedConversationAsync(string? conversationId, string userId)
+    {
+        if (!Ids.IsValid(conversationId)) throw new HubException("The conversation id is not valid.");
+        return await conversations.GetAsync(conversationId!, userId, Context.ConnectionAborted) ?? throw new HubException(NoSuchConversation);
+    }
+
+    private static SendMessageResult Result(StoredMessage userMessage) =>
+        new() { UserMessageId = userMessage.Id, ReplyId = userMessage.ReplyId! };
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.SignalR;
+using ChatHub.Contracts;
+using ChatHub.Conversations;
+
+namespace ChatHub.Chat;
+
+public static class ChatExtensions
+{
+    /// <summary>Large enough that an over-long message gets a clear refusal instead of a dropped connection.</summary>
+    public const int MaxReceiveBytes = 256 * 1024;
+
+    public static WebApplicationBuilder AddChat(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChatSettings>().BindConfiguration(ChatSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSignalR(options =>
+        {
+            options.MaximumReceiveMessageSize = MaxReceiveBytes;
+            options.AddFilter<HubErrorFilter>();
+        }).AddMessagePackProtocol();
+        builder.Services.AddSingleton<ReplyCoordinator>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyCoordinator>());
+        builder.Services.AddSingleton<IConversationEvents>(sp => sp.GetRequiredService<ReplyCoordinator>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapChat(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<CharacterChatHub>(Routes.ChatHub);
+        return app;
+    }
+}

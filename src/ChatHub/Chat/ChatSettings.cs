@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatHub.Chat;
+
+/// <summary>The <c>Chat</c> configuration section.</summary>
+public sealed class ChatSettings
+{
+    public const string Section = "Chat";
+
+    [Range(1, 1_000_000)]
+    public int MaxMessageChars { get; set; } = 16_000;
+
+    [Range(1, 100)]
+    public int MaxConcurrentRepliesPerUser { get; set; } = 2;
+
+    /// <summary>How many recent messages <c>WatchConversation</c> returns.</summary>
+    [Range(1, 500)]
+    public int SnapshotMessages { get; set; } = 50;
+
+    /// <summary>How many recent messages are offered to the prompt builder, which then cuts them to its token budget.</summary>
+    [Range(1, 1000)]
+    public int HistoryMessages { get; set; } = 100;
+
+    /// <summary>How long shutdown waits for replies in flight to finish before it cuts them short.</summary>
+    [Range(0, 600)]
+    public int ShutdownDrainSeconds { get; set; } = 10;
+
+    public const int MaxClientMessageIdChars = 100;
+}

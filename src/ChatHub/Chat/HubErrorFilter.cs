@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace ChatHub.Chat;
+
+/// <summary>
+/// Logs an unexpected hub failure once, with its connection id, and answers the caller with a
+/// message that tells nothing of the internals. HubExceptions are meant for the user and pass.
+/// </summary>
+public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception ex) when (ex is not HubException && !context.Context.ConnectionAborted.IsCancellationRequested)
+        {
+            Log.HubMethodFailed(logger, ex, context.HubMethodName, context.Context.ConnectionId);
+            throw new HubException("Something went wrong on our side. Please try again.");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using ChatHub.Characters;
+using ChatHub.Contracts;
+using ChatHub.Conversations;
+using ChatHub.Infrastructure;
+using ChatHub.Llm;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using IModelClient = Microsoft.Extensions.AI.IChatClient;
+
+namespace ChatHub.Chat;
+
+/// <summary>
+/// Writes replies apart from hub invocations: at most one in flight per conversation and a bounded
+/// number per user. Each reply is streamed to the conversation's group and stored with one append
+/// when it ends, however it ends.
+/// </summary>
+public sealed class ReplyCoordinator(
+    IHubContext<CharacterChatHub, IChatClient> hub,
+    IConversationStore conversations,
+    ICharacterStore characters,
+    PromptBuilder prompts,
+    IModelClient model,
+    IOptions<ChatSettings> settings,
+    TimeProvider clock,
+    ILogger<ReplyCoordinator> logger) : IHostedService, IConversationEvents
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, ReplyRun> _byConversation = [];
+    private readonly Dictionary<string, ReplyRun> _byReply = [];
+    private readonly Dictionary<string, int> _perUser = [];
+    private bool _stopping;
+
+    /// <summary>Takes a slot for the run; returns why not (a message for the user) when none is free.</summary>
+    public string? TryReserve(ReplyRun run)
+    {
+        lock (_lock)
+        {
+            if (_stopping) return "The service is restarting. Please send your message again in a moment.";
+            if (_byConversation.ContainsKey(run.ConversationId))
+            {
+                return "The character is still replying in this conversation. Wait for the reply or stop it.";
+            }
+            var count = _perUser.GetValueOrDefault(run.UserId);
+            if (count >= settings.Value.MaxConcurrentRepliesPerUser)
+            {
+                return $"You already have {count} replies in progress. Wait for one to finish.";
+            }
+            _byConversation[run.ConversationId] = run;
+            _byReply[run.ReplyId] = run;
+            _perUser[run.UserId] = count + 1;
+            return null;
+        }
+    }
+
+    public void Release(ReplyRun run)
+    {
+        lock (_lock)
+        {
+            _byConversation.Remove(run.ConversationId);
+            _byReply.Remove(run.ReplyId);
+            if (--_perUser[run.UserId] == 0) _perUser.Remove(run.UserId);
+        }
+    }
+
+    /// <summary>Starts writing a reserved run; from here the run releases its own slot.</summary>
+    public void Start(ReplyRun run, Conversation conversation) =>
+        run.Completion = Task.Run(() => GenerateAsync(run, conversation));
+
+    public ActiveReply? Active(string conversationId)
+    {
+        lock (_lock) return _byConversation.TryGetValue(conversationId, out var run) ? run.Snapshot() : null;
+    }
+
+    /// <summary>Stops the user's reply; false when there is no such reply in flight (or it is someone else's).</summary>
+    public bool TryStop(string replyId, string userId)
+    {
+        ReplyRun? run;
+        lock (_lock)
+        {
+            if (!_byReply.TryGetValue(replyId, out run) || run.UserId != userId) return false;
+        }
+        run.CutShort(CutReason.StoppedByUser);
+        return true;
+    }
+
+    public void Deleted(string conversationId)
+    {
+        ReplyRun? run;
+        lock (_lock) _byConversation.TryGetValue(conversationId, out run);
+        run?.CutShort(CutReason.ConversationDeleted);
+    }
+
+    private async Task GenerateAsync(ReplyRun run, Conversation conversation)
+    {
+        var group = hub.Clients.Group(ChatGroups.Conversation(run.ConversationId));
+        string? failure = null;
+        try
+        {
+            await group.ReplyStarted(new ReplyStarted { ConversationId = run.ConversationId, ReplyId = run.ReplyId, InReplyTo = run.InReplyTo });
+            var character = await characters.GetAsync(conversation.CharacterId, run.Token);
+            if (character is null)
+            {
+                failure = "This character is no longer available.";
+            }
+            else
+            {
+                var history = await conversations.GetMessagesAsync(run.ConversationId, run.UserId, settings.Value.HistoryMessages, null, run.Token);
+                var request = prompts.Build(character, history?.Messages ?? []);
+                await foreach (var update in model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token))
+                {
+                    var text = update.Text;
+                    if (text.Length == 0) continue;
+                    var seq = run.Append(text);
+                    await group.ReplyDelta(new ReplyDelta { ConversationId = run.ConversationId, ReplyId = run.ReplyId, Seq = seq, Text = text });
+                }
+            }
+        }
+        catch (OperationCanceledException) when (run.Token.IsCancellationRequested)
+        {
+            // Stopped, deleted or shutting down: FinishAsync tells which.
+        }
+        catch (ModelUnavailableException ex)
+        {
+            Log.ModelUnavailable(logger, ex, run.ReplyId);
+            failure = "The character cannot reply right now. Please try again in a moment.";
+        }
+        catch (Exception ex)
+        {
+            Log.ReplyFailed(logger, ex, run.ReplyId);
+            failure = "The reply failed. Please try again.";
+        }
+        await FinishAsync(run, failure);
+    }
+
+    private async Task FinishAsync(ReplyRun run, string? failure)
+    {
+        var group = hub.Clients.Group(ChatGroups.Conversation(run.ConversationId));
+        var text = run.Text;
+        if (run.Cut == CutReason.Shutdown) failure ??= "The service restarted while the character was replying.";
+        StoredMessage? stored = null;
+        try
+        {
+            // A failure with no text leaves nothing worth keeping; everything else is stored, once.
+            if (run.Cut != CutReason.ConversationDeleted && (failure is null || text.Length > 0))
+            {
+                var status = failure is not null ? MessageValues.StatusFailed
+                    : run.Cut == CutReason.None ? MessageValues.StatusComplete
+                    : MessageValues.StatusStopped;
+                var reply = new StoredMessage(run.ReplyId, MessageValues.SenderAi, text, clock.UtcNowMs(), InReplyTo: run.InReplyTo, Status: status);
+                if (await conversations.AppendReplyAsync(run.ConversationId, reply, CancellationToken.None)) stored = reply;
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.ReplyNotStored(logger, ex, run.ReplyId);
+            failure ??= "The reply could not be saved. Please try again.";
+        }
+        finally
+        {
+            Release(run);
+        }
+
+        try
+        {
+            if (failure is null && stored is not null)
+            {
+                await group.ReplyCompleted(new ReplyCompleted { ConversationId = run.ConversationId, ReplyId = run.ReplyId, Message = stored.ToDto() });
+            }
+            else
+            {
+                await group.ReplyFailed(new ReplyFailed
+                {
+                    ConversationId = run.ConversationId,
+                    ReplyId = run.ReplyId,
+                    Error = failure ?? "The conversation was deleted.",
+                    PartialText = text,
+                });
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.ReplyNotDelivered(logger, ex, run.ReplyId);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Lets replies in flight finish for a while, then cuts the rest short; either way they are stored.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        ReplyRun[] runs;
+        lock (_lock)
+        {
+            _stopping = true;
+            runs = [.. _byReply.Values];
+        }
+        if (runs.Length == 0) return;
+        var all = Task.WhenAll(runs.Select(r => r.Completion));
+        try
+        {
+            await all.WaitAsync(TimeSpan.FromSeconds(settings.Value.ShutdownDrainSeconds), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var run in runs) run.CutShort(CutReason.Shutdown);
+            await all.WaitAsync(cancellationToken);
+        }
+    }
+}
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "The model was unavailable for reply {ReplyId}")]
+    public static partial void ModelUnavailable(ILogger logger, Exception exception, string replyId);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Reply {ReplyId} failed")]
+    public static partial void ReplyFailed(ILogger logger, Exception exception, string replyId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Reply {ReplyId} could not be stored")]
+    public static partial void ReplyNotStored(ILogger logger, Exception exception, string replyId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "The end of reply {ReplyId} could not be sent to its watchers")]
+    public static partial void ReplyNotDelivered(ILogger logger, Exception exception, string replyId);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Hub method {Method} failed on connection {ConnectionId}")]
+    public static partial void HubMethodFailed(ILogger logger, Exception exception, string method, string connectionId);
+}

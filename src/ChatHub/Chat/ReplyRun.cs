@@ -1,0 +1,62 @@
+using System.Text;
+using ChatHub.Contracts;
+
+namespace ChatHub.Chat;
+
+/// <summary>Why a reply ended before the model finished it.</summary>
+public enum CutReason { None, StoppedByUser, ConversationDeleted, Shutdown }
+
+/// <summary>
+/// One reply being written. Deltas are appended under a lock, and a snapshot reads text and seq
+/// under the same lock, so a watcher that joins mid-reply gets text that covers exactly 0..seq.
+/// </summary>
+public sealed class ReplyRun(string conversationId, string userId, string replyId, string inReplyTo)
+{
+    private readonly Lock _lock = new();
+    private readonly StringBuilder _text = new();
+    private readonly CancellationTokenSource _cancellation = new();
+    private int _seq = -1;
+    private CutReason _cut;
+
+    public string ConversationId { get; } = conversationId;
+    public string UserId { get; } = userId;
+    public string ReplyId { get; } = replyId;
+    public string InReplyTo { get; } = inReplyTo;
+    public CancellationToken Token => _cancellation.Token;
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    public CutReason Cut
+    {
+        get { lock (_lock) return _cut; }
+    }
+
+    /// <summary>Adds a piece of text and returns its seq.</summary>
+    public int Append(string text)
+    {
+        lock (_lock)
+        {
+            _text.Append(text);
+            return ++_seq;
+        }
+    }
+
+    public string Text
+    {
+        get { lock (_lock) return _text.ToString(); }
+    }
+
+    public ActiveReply Snapshot()
+    {
+        lock (_lock) return new ActiveReply { ReplyId = ReplyId, InReplyTo = InReplyTo, Text = _text.ToString(), Seq = _seq };
+    }
+
+    /// <summary>Ends generation; the first reason given is the one that counts.</summary>
+    public void CutShort(CutReason reason)
+    {
+        lock (_lock)
+        {
+            if (_cut == CutReason.None) _cut = reason;
+        }
+        _cancellation.Cancel();
+    }
+}

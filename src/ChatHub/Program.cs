@@ -1,0 +1,1 @@
+ChatHub.ChatHubApp.Build(args).Run();

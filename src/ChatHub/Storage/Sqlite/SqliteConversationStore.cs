@@ -1,0 +1,142 @@
+using ChatHub.Conversations;
+using Microsoft.Data.Sqlite;
+
+namespace ChatHub.Storage.Sqlite;
+
+public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationStore
+{
+    private const string ConversationColumns = "id, user_id, character_id, created_at, updated_at";
+    private const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status";
+
+    public async Task CreateAsync(Conversation c, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"INSERT INTO conversations ({ConversationColumns}) VALUES ($id, $user, $character, $created, $updated)",
+            ("$id", c.Id), ("$user", c.UserId), ("$character", c.CharacterId), ("$created", c.CreatedAt.ToMs()), ("$updated", c.UpdatedAt.ToMs()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<Conversation?> GetAsync(string id, string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await GetAsync(connection, id, userId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Conversation>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"SELECT {ConversationColumns} FROM conversations WHERE user_id = $user ORDER BY updated_at DESC, id DESC", ("$user", userId));
+        return await ReadConversationsAsync(command, cancellationToken);
+    }
+
+    public async Task<bool> DeleteAsync(string id, string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "DELETE FROM conversations WHERE id = $id AND user_id = $user", ("$id", id), ("$user", userId));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<AppendResult?> AppendUserMessageAsync(string conversationId, string userId, StoredMessage message, CancellationToken cancellationToken)
+    {
+        if (await AppendAsync(conversationId, userId, message, cancellationToken)) return new AppendResult(message, true);
+        var existing = await FindByClientMessageIdAsync(conversationId, userId, message.ClientMessageId!, cancellationToken);
+        return existing is null ? null : new AppendResult(existing, false);
+    }
+
+    public Task<bool> AppendReplyAsync(string conversationId, StoredMessage reply, CancellationToken cancellationToken) =>
+        AppendAsync(conversationId, userId: null, reply, cancellationToken);
+
+    public async Task<StoredMessage?> FindByClientMessageIdAsync(string conversationId, string userId, string clientMessageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"""
+            SELECT {MessageColumns} FROM messages
+            WHERE conversation_id = $conversation AND client_message_id = $client
+              AND EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND user_id = $user)
+            """,
+            ("$conversation", conversationId), ("$client", clientMessageId), ("$user", userId));
+        return (await ReadMessagesAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        if (await GetAsync(connection, conversationId, userId, cancellationToken) is null) return null;
+
+        // An unknown "before" id matches no position, so the page is empty.
+        var bound = beforeId is null
+            ? ""
+            : "AND position < (SELECT position FROM messages WHERE conversation_id = $conversation AND id = $before)";
+        await using var command = connection.Command(
+            $"SELECT {MessageColumns} FROM messages WHERE conversation_id = $conversation {bound} ORDER BY position DESC LIMIT $take",
+            ("$conversation", conversationId), ("$before", beforeId), ("$take", limit + 1));
+        var newestFirst = await ReadMessagesAsync(command, cancellationToken);
+        var page = newestFirst.Take(limit).Reverse().ToList();
+        return new MessageSlice(page, newestFirst.Count > limit);
+    }
+
+    private static async Task<Conversation?> GetAsync(SqliteConnection connection, string id, string userId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(
+            $"SELECT {ConversationColumns} FROM conversations WHERE id = $id AND user_id = $user", ("$id", id), ("$user", userId));
+        return (await ReadConversationsAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    /// <summary>
+    /// The SQL twin of Mongo's guarded <c>$push</c>: one insert at the next position that does
+    /// nothing when the conversation is missing (or not the user's) or the message is already there.
+    /// </summary>
+    private async Task<bool> AppendAsync(string conversationId, string? userId, StoredMessage m, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var insert = connection.Command(
+            $"""
+            INSERT INTO messages (conversation_id, position, {MessageColumns})
+            SELECT $conversation, COALESCE((SELECT MAX(position) FROM messages WHERE conversation_id = $conversation), -1) + 1,
+                   $id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status
+            WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND ($user IS NULL OR user_id = $user))
+            ON CONFLICT DO NOTHING
+            """,
+            ("$conversation", conversationId), ("$user", userId), ("$id", m.Id), ("$sender", m.Sender), ("$message", m.Text),
+            ("$timestamp", m.Timestamp.ToMs()), ("$client", m.ClientMessageId), ("$reply", m.ReplyId),
+            ("$inReplyTo", m.InReplyTo), ("$status", m.Status));
+        insert.Transaction = transaction;
+        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
+
+        await using var touch = connection.Command(
+            "UPDATE conversations SET updated_at = MAX(updated_at, $now) WHERE id = $conversation",
+            ("$conversation", conversationId), ("$now", m.Timestamp.ToMs()));
+        touch.Transaction = transaction;
+        await touch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static async Task<IReadOnlyList<Conversation>> ReadConversationsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var list = new List<Conversation>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new Conversation(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3), reader.GetTime(4)));
+        }
+        return list;
+    }
+
+    private static async Task<List<StoredMessage>> ReadMessagesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var list = new List<StoredMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new StoredMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3),
+                reader.GetNullableString(4), reader.GetNullableString(5), reader.GetNullableString(6), reader.GetNullableString(7)));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Data.Sqlite;
+
+namespace ChatHub.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode, so readers never wait for the writer and
+/// several nodes on one machine may share it. Connections are pooled by Microsoft.Data.Sqlite.
+/// </summary>
+public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString)
+    {
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // Per connection: wait for a busy writer instead of failing, and enforce ON DELETE CASCADE.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var path = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Schema;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    // Table and column names follow the seed's collections and fields. Times are Unix milliseconds.
+    // A conversation's messages array becomes a child table ordered by position.
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS users (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS characters (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL,
+            personality TEXT NOT NULL,
+            ai_settings TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS conversations (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            character_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS conversations_by_user ON conversations (user_id, updated_at DESC);
+        CREATE TABLE IF NOT EXISTS messages (
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            message TEXT NOT NULL,
+            timestamp INTEGER NOT NULL,
+            client_message_id TEXT,
+            reply_id TEXT,
+            in_reply_to TEXT,
+            status TEXT,
+            PRIMARY KEY (conversation_id, position)
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS messages_by_id ON messages (conversation_id, id);
+        CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id ON messages (conversation_id, client_message_id);
+        """;
+}

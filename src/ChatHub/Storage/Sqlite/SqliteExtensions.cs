@@ -1,0 +1,38 @@
+using ChatHub.Accounts;
+using ChatHub.Characters;
+using ChatHub.Conversations;
+using Microsoft.Data.Sqlite;
+
+namespace ChatHub.Storage.Sqlite;
+
+public static class SqliteExtensions
+{
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton(new SqliteDatabase(connectionString));
+        services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<IUserStore, SqliteUserStore>();
+        services.AddSingleton<ICharacterStore, SqliteCharacterStore>();
+        services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        return services;
+    }
+
+    internal static SqliteCommand Command(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    internal static long ToMs(this DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    internal static DateTimeOffset GetTime(this SqliteDataReader reader, int ordinal) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    internal static string? GetNullableString(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    internal static bool IsUniqueViolation(this SqliteException ex) =>
+        ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */ && ex.SqliteExtendedErrorCode is 2067 or 1555;
+}
