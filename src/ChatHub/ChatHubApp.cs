@@ -11,7 +11,8 @@ namespace ChatHub;
 /// <summary>The service's table of contents: each feature adds its services and maps its endpoints.</summary>
 public static class ChatHubApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">Lets tests put real-but-local parts in place before the app is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults()
@@ -20,6 +21,7 @@ public static class ChatHubApp
             .AddCharacters()
             .AddLlm()
             .AddChat();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseServiceDefaults();

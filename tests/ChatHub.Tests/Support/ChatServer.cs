@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using ChatHub.Contracts;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace ChatHub.Tests.Support;
+
+/// <summary>
+/// The real service on Kestrel at a free loopback port, with its own SQLite file and the simulated
+/// model at a pace the test picks.
+/// </summary>
+public sealed class ChatServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly bool _ownsDataDir;
+
+    private ChatServer(WebApplication app, string dataDir, bool ownsDataDir)
+    {
+        _app = app;
+        DataDir = dataDir;
+        _ownsDataDir = ownsDataDir;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUri = new Uri(address.Replace("[::]", "127.0.0.1"));
+    }
+
+    public Uri BaseUri { get; }
+    public string DataDir { get; }
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="settings">Configuration keys (<c>Chat:MaxMessageChars</c> ...) that override the test defaults.</param>
+    /// <param name="dataDir">Reuse another server's data to test a restart; a new temporary dir when null.</param>
+    public static async Task<ChatServer> StartAsync(
+        IReadOnlyDictionary<string, string>? settings = null,
+        string? dataDir = null,
+        Action<WebApplicationBuilder>? configure = null)
+    {
+        var ownsDataDir = dataDir is null;
+        dataDir ??= Directory.CreateTempSubdirectory("chathub-test-").FullName;
+        var config = new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["DataDir"] = dataDir,
+            ["Llm:Simulated:TimeToFirstTokenMs"] = "20",
+            ["Llm:Simulated:TokensPerSecond"] = "200",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Auth:AdminEmails:0"] = "admin@chathub.test",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) config[key] = value;
+        var app = ChatHubApp.Build([.. config.Select(kv => $"--{kv.Key}={kv.Value}")], configure);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new ChatServer(app, dataDir, ownsDataDir);
+    }
+
+    public HttpClient CreateHttpClient(string? accessToken = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseUri, Timeout = Timeouts.Event };
+        if (accessToken is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    /// <summary>Registers a new user with a unique email (or the one given) through the REST API.</summary>
+    public async Task<TestUser> CreateUserAsync(string? email = null)
+    {
+        email ??= $"user-{Guid.NewGuid():N}@chathub.test";
+        const string password = "correct horse battery";
+        using var anonymous = CreateHttpClient();
+        var response = await anonymous.PostAsJsonAsync(Routes.Register, new RegisterRequest { Email = email, Password = password, Name = "Test User" }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        var auth = (await response.Content.ReadFromJsonAsync<AuthResponse>(TestContext.Current.CancellationToken))!;
+        return new TestUser(this, auth.User.Id, email, password, auth.AccessToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        if (_ownsDataDir) TryDeleteDirectory(DataDir);
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A pooled SQLite handle may still hold the file for a moment; the OS temp dir is cleaned anyway.
+        }
+    }
+}
+
+public sealed record TestUser(ChatServer Server, string Id, string Email, string Password, string AccessToken)
+{
+    public HttpClient Http() => Server.CreateHttpClient(AccessToken);
+
+    /// <summary>A started hub connection (one "device") whose events are recorded.</summary>
+    public async Task<Device> ConnectAsync(HubProtocol protocol = HubProtocol.Json)
+    {
+        var proxy = ChatHubProxy.Create(Server.BaseUri, () => Task.FromResult<string?>(AccessToken), protocol);
+        var events = new RecordedEvents();
+        proxy.Register(events);
+        await proxy.StartAsync(TestContext.Current.CancellationToken).Bounded();
+        return new Device(proxy, events);
+    }
+
+    public async Task<ConversationDto> CreateConversationAsync(string? characterId = null)
+    {
+        using var http = Http();
+        characterId ??= (await http.GetFromJsonAsync<CharacterDto[]>(Routes.Characters, TestContext.Current.CancellationToken))![0].Id;
+        var response = await http.PostAsJsonAsync(Routes.Conversations, new CreateConversationRequest { CharacterId = characterId }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ConversationDto>(TestContext.Current.CancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<MessageDto>> MessagesAsync(string conversationId, int limit = 200)
+    {
+        using var http = Http();
+        var page = await http.GetFromJsonAsync<MessagePage>(Routes.Messages(conversationId, limit), TestContext.Current.CancellationToken);
+        return page!.Messages;
+    }
+}
+
+public sealed record Device(ChatHubProxy Hub, RecordedEvents Events) : IAsyncDisposable
+{
+    public Task<SendMessageResult> SendAsync(string conversationId, string text, string? clientMessageId = null) =>
+        Hub.SendMessage(new SendMessageRequest
+        {
+            ConversationId = conversationId,
+            Message = text,
+            ClientMessageId = clientMessageId ?? Guid.NewGuid().ToString("N"),
+        }).Bounded();
+
+    public ValueTask DisposeAsync() => Hub.DisposeAsync();
+}

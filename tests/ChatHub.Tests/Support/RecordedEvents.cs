@@ -1,0 +1,56 @@
+using ChatHub.Contracts;
+
+namespace ChatHub.Tests.Support;
+
+/// <summary>Every server event one connection received, in order, with bounded waits for the ones a test expects.</summary>
+public sealed class RecordedEvents : IChatClient
+{
+    private readonly Lock _lock = new();
+    private readonly List<object> _events = [];
+    private readonly List<(Func<object, bool> Match, TaskCompletionSource<object> Done)> _waiters = [];
+
+    public Task MessageAppended(MessageAppended message) => Add(message);
+    public Task ReplyStarted(ReplyStarted reply) => Add(reply);
+    public Task ReplyDelta(ReplyDelta delta) => Add(delta);
+    public Task ReplyCompleted(ReplyCompleted reply) => Add(reply);
+    public Task ReplyFailed(ReplyFailed reply) => Add(reply);
+
+    public IReadOnlyList<T> All<T>()
+    {
+        lock (_lock) return _events.OfType<T>().ToList();
+    }
+
+    public IReadOnlyList<ReplyDelta> Deltas(string replyId) => All<ReplyDelta>().Where(d => d.ReplyId == replyId).ToList();
+
+    /// <summary>The first event of type T that matches, received already or within the timeout.</summary>
+    public async Task<T> WaitFor<T>(Func<T, bool>? match = null)
+    {
+        bool Matches(object e) => e is T t && (match?.Invoke(t) ?? true);
+        TaskCompletionSource<object> done;
+        lock (_lock)
+        {
+            if (_events.FirstOrDefault(Matches) is { } seen) return (T)seen;
+            done = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((Matches, done));
+        }
+        return (T)await done.Task.Bounded();
+    }
+
+    public Task<ReplyCompleted> Completed(string replyId) => WaitFor<ReplyCompleted>(r => r.ReplyId == replyId);
+
+    public Task<ReplyDelta> Delta(string replyId, int seq) => WaitFor<ReplyDelta>(d => d.ReplyId == replyId && d.Seq == seq);
+
+    private Task Add(object e)
+    {
+        lock (_lock)
+        {
+            _events.Add(e);
+            foreach (var waiter in _waiters.Where(w => w.Match(e)).ToList())
+            {
+                _waiters.Remove(waiter);
+                waiter.Done.TrySetResult(e);
+            }
+        }
+        return Task.CompletedTask;
+    }
+}
