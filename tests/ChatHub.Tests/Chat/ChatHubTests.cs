@@ -113,7 +113,7 @@ public sealed class ChatHubTests(SharedServer shared) : IClassFixture<SharedServ
         Assert.Equal(completed.Message, (await user.MessagesAsync(conversation.Id))[^1]);
 
         var error = await Assert.ThrowsAsync<HubException>(() => laptop.Hub.StopReply(sent.ReplyId).Bounded());
-        Assert.Contains("no reply in progress", error.Message);
+        Assert.Contains("no reply in progress", error.UserMessage());
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class ChatHubTests(SharedServer shared) : IClassFixture<SharedServ
 
         var error = await Assert.ThrowsAsync<HubException>(() => device.SendAsync(conversation.Id, "Second question"));
 
-        Assert.Contains("still replying", error.Message);
+        Assert.Contains("still replying", error.UserMessage());
         await device.Hub.StopReply(first.ReplyId).Bounded();
         await device.Events.Completed(first.ReplyId);
         Assert.Equal([first.UserMessageId, first.ReplyId], (await user.MessagesAsync(conversation.Id)).Select(m => m.Id));
@@ -149,7 +149,7 @@ public sealed class ChatHubTests(SharedServer shared) : IClassFixture<SharedServ
 
         var error = await Assert.ThrowsAsync<HubException>(() => device.SendAsync(conversations[2].Id, "three"));
 
-        Assert.Contains("2 replies in progress", error.Message);
+        Assert.Contains("2 replies in progress", error.UserMessage());
         Assert.Empty(await user.MessagesAsync(conversations[2].Id));
         var otherUser = await slow.CreateUserAsync();
         await using var otherDevice = await otherUser.ConnectAsync();
