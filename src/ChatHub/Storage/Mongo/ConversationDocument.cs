@@ -1,0 +1,94 @@
+using ChatHub.Conversations;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+
+namespace ChatHub.Storage.Mongo;
+
+/// <summary>A <c>conversations</c> document; its messages are embedded, as in the seed, so an append is one <c>$push</c>.</summary>
+[BsonIgnoreExtraElements]
+internal sealed class ConversationDocument
+{
+    [BsonId]
+    public ObjectId Id { get; set; }
+
+    [BsonElement("user_id")]
+    public ObjectId UserId { get; set; }
+
+    [BsonElement("character_id")]
+    public ObjectId CharacterId { get; set; }
+
+    [BsonElement("created_at"), BsonRepresentation(BsonType.DateTime)]
+    public DateTimeOffset CreatedAt { get; set; }
+
+    [BsonElement("updated_at"), BsonRepresentation(BsonType.DateTime)]
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Empty, not absent, when a read projected the messages away.</summary>
+    [BsonElement("messages")]
+    public List<MessageDocument> Messages { get; set; } = [];
+
+    public static ConversationDocument From(Conversation conversation) => new()
+    {
+        Id = ObjectId.Parse(conversation.Id),
+        UserId = ObjectId.Parse(conversation.UserId),
+        CharacterId = ObjectId.Parse(conversation.CharacterId),
+        CreatedAt = conversation.CreatedAt,
+        UpdatedAt = conversation.UpdatedAt,
+    };
+
+    public Conversation ToConversation() => new(Id.ToString(), UserId.ToString(), CharacterId.ToString(), CreatedAt, UpdatedAt);
+}
+
+/// <summary>
+/// One element of <c>messages</c>. It has its own <c>id</c> (not <c>_id</c>: it is not a document of its
+/// own) so replies can point at it and pages can start before it; absent fields stay out of the array.
+/// </summary>
+[BsonNoId, BsonIgnoreExtraElements]
+internal sealed class MessageDocument
+{
+    [BsonElement("id")]
+    public ObjectId Id { get; set; }
+
+    [BsonElement("sender")]
+    public required string Sender { get; set; }
+
+    [BsonElement("message")]
+    public required string Message { get; set; }
+
+    [BsonElement("timestamp"), BsonRepresentation(BsonType.DateTime)]
+    public DateTimeOffset Timestamp { get; set; }
+
+    [BsonElement("client_message_id"), BsonIgnoreIfNull]
+    public string? ClientMessageId { get; set; }
+
+    [BsonElement("reply_id"), BsonIgnoreIfNull]
+    public ObjectId? ReplyId { get; set; }
+
+    [BsonElement("in_reply_to"), BsonIgnoreIfNull]
+    public ObjectId? InReplyTo { get; set; }
+
+    [BsonElement("status"), BsonIgnoreIfNull]
+    public string? Status { get; set; }
+
+    public static MessageDocument From(StoredMessage message) => new()
+    {
+        Id = ObjectId.Parse(message.Id),
+        Sender = message.Sender,
+        Message = message.Text,
+        Timestamp = message.Timestamp,
+        ClientMessageId = message.ClientMessageId,
+        ReplyId = message.ReplyId is null ? null : ObjectId.Parse(message.ReplyId),
+        InReplyTo = message.InReplyTo is null ? null : ObjectId.Parse(message.InReplyTo),
+        Status = message.Status,
+    };
+
+    public StoredMessage ToStoredMessage() => new(
+        Id.ToString(),
+        Sender,
+        Message,
+        Timestamp,
+        ClientMessageId,
+        ReplyId?.ToString(),
+        InReplyTo?.ToString(),
+        Status);
+}

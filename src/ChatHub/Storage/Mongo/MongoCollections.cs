@@ -1,0 +1,30 @@
+using MongoDB.Driver;
+
+namespace ChatHub.Storage.Mongo;
+
+/// <summary>The seed's collection names, in one place.</summary>
+internal static class MongoCollections
+{
+    public static IMongoCollection<UserDocument> Users(this IMongoDatabase database) =>
+        database.GetCollection<UserDocument>("users");
+
+    public static IMongoCollection<CharacterDocument> Characters(this IMongoDatabase database) =>
+        database.GetCollection<CharacterDocument>("characters");
+
+    public static IMongoCollection<ConversationDocument> Conversations(this IMongoDatabase database) =>
+        database.GetCollection<ConversationDocument>("conversations");
+
+    /// <summary>False when the document collides with a unique index (its <c>_id</c> or another): the port's "already exists".</summary>
+    public static async Task<bool> TryInsertAsync<TDocument>(this IMongoCollection<TDocument> collection, TDocument document, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await collection.InsertOneAsync(document, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using ChatHub.Accounts;
+using ChatHub.Characters;
+using ChatHub.Conversations;
+using MongoDB.Driver;
+
+namespace ChatHub.Storage.Mongo;
+
+public static class MongoStorageExtensions
+{
+    /// <summary>Every store port backed by the MongoDB database the URL names, else <c>characterchat</c>.</summary>
+    public static IServiceCollection AddMongoStorage(this IServiceCollection services, string connectionString)
+    {
+        var url = MongoUrl.Create(connectionString);
+        services.AddSingleton<IMongoClient>(_ => new MongoClient(url));
+        services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? "characterchat"));
+        services.AddSingleton<IUserStore, MongoUserStore>();
+        services.AddSingleton<ICharacterStore, MongoCharacterStore>();
+        services.AddSingleton<IConversationStore, MongoConversationStore>();
+        services.AddSingleton<IStoreLifecycle, MongoStoreLifecycle>();
+        return services;
+    }
+}

@@ -1,0 +1,203 @@
+using ChatHub.Accounts;
+using ChatHub.Characters;
+using ChatHub.Conversations;
+using ChatHub.Storage.Mongo;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Driver;
+
+namespace ChatHub.Tests.Storage;
+
+/// <summary>
+/// What the MongoDB adapter sends, rendered by the driver without a server: the same builders the
+/// stores use, so a change to a filter or update shows up here.
+/// </summary>
+public sealed class MongoRenderingTests
+{
+    private static readonly DateTimeOffset At = DateTimeOffset.FromUnixTimeMilliseconds(1_742_342_460_123);
+    private static readonly BsonDateTime AtBson = new(At.UtcDateTime);
+
+    [Fact]
+    public void UserMessageAppendIsOnePushGuardedByClientMessageId()
+    {
+        var (conversationId, userId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
+        var (messageId, replyId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
+        var message = new StoredMessage(messageId.ToString(), "user", "Hello, Batman!", At, ClientMessageId: "c-1", ReplyId: replyId.ToString());
+
+        var filter = Render(MongoConversationStore.AppendUserMessageFilter(conversationId, userId, "c-1"));
+        var update = Render(MongoConversationStore.AppendUpdate(MessageDocument.From(message)));
+
+        Assert.Equal(
+            new BsonDocument
+            {
+                { "_id", conversationId },
+                { "user_id", userId },
+                { "messages.client_message_id", new BsonDocument("$ne", "c-1") },
+            },
+            filter);
+        Assert.Equal(
+            new BsonDocument
+            {
+                {
+                    "$push", new BsonDocument("messages", new BsonDocument
+                    {
+                        { "id", messageId },
+                        { "sender", "user" },
+                        { "message", "Hello, Batman!" },
+                        { "timestamp", AtBson },
+                        { "client_message_id", "c-1" },
+                        { "reply_id", replyId },
+                    })
+                },
+                { "$set", new BsonDocument("updated_at", AtBson) },
+            },
+            update);
+    }
+
+    [Fact]
+    public void ReplyAppendIsOnePushGuardedByTheReplyId()
+    {
+        var conversationId = ObjectId.GenerateNewId();
+        var (replyId, userMessageId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
+        var reply = new StoredMessage(replyId.ToString(), "ai", "I am vengeance.", At, InReplyTo: userMessageId.ToString(), Status: "complete");
+
+        var filter = Render(MongoConversationStore.AppendReplyFilter(conversationId, replyId));
+        var update = Render(MongoConversationStore.AppendUpdate(MessageDocument.From(reply)));
+
+        Assert.Equal(
+            new BsonDocument { { "_id", conversationId }, { "messages.id", new BsonDocument("$ne", replyId) } },
+            filter);
+        Assert.Equal(
+            new BsonDocument
+            {
+                {
+                    "$push", new BsonDocument("messages", new BsonDocument
+                    {
+                        { "id", replyId },
+                        { "sender", "ai" },
+                        { "message", "I am vengeance." },
+                        { "timestamp", AtBson },
+                        { "in_reply_to", userMessageId },
+                        { "status", "complete" },
+                    })
+                },
+                { "$set", new BsonDocument("updated_at", AtBson) },
+            },
+            update);
+    }
+
+    [Fact]
+    public void ConversationReadsAndDeletesMatchTheIdAndTheOwner()
+    {
+        var (conversationId, userId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
+
+        var filter = Render(MongoConversationStore.OwnerFilter(conversationId, userId));
+
+        Assert.Equal(new BsonDocument { { "_id", conversationId }, { "user_id", userId } }, filter);
+    }
+
+    [Fact]
+    public void LatestMessagesReadOneMoreThanTheLimitFromTheEnd()
+    {
+        var projection = Render(MongoConversationStore.LatestMessages(50));
+
+        Assert.Equal(new BsonDocument("messages", new BsonDocument("$slice", -51)), projection);
+    }
+
+    [Fact]
+    public void OlderMessagesAreFoundByThePositionOfTheBeforeId()
+    {
+        var beforeId = ObjectId.GenerateNewId();
+
+        var projection = Render(MongoConversationStore.IndexOfMessage(beforeId.ToString()));
+        var notAnId = Render(MongoConversationStore.IndexOfMessage("not-an-id"));
+
+        Assert.Equal(IndexOf(beforeId), projection);
+        Assert.Equal(IndexOf("not-an-id"), notAnId);
+
+        static BsonDocument IndexOf(BsonValue id) =>
+            new("index", new BsonDocument("$indexOfArray", new BsonArray { "$messages.id", id }));
+    }
+
+    [Fact]
+    public void CharacterUpdateSetsEverythingButCreatedAt()
+    {
+        var character = new Character(
+            ObjectId.GenerateNewId().ToString(), "Batman", "A brooding vigilante of Gotham City.",
+            ["serious", "determined"], ["Gotham"], 0.7, 500, At.AddDays(-1), At);
+
+        var update = Render(MongoCharacterStore.ReplaceAllButCreatedAt(CharacterDocument.From(character)));
+
+        Assert.Equal(
+            new BsonDocument("$set", new BsonDocument
+            {
+                { "name", "Batman" },
+                { "description", "A brooding vigilante of Gotham City." },
+                { "personality", new BsonDocument { { "traits", new BsonArray { "serious", "determined" } }, { "knowledge_base", new BsonArray { "Gotham" } } } },
+                { "ai_settings", new BsonDocument { { "temperature", 0.7 }, { "max_tokens", 500 } } },
+                { "updated_at", AtBson },
+            }),
+            update);
+    }
+
+    [Fact]
+    public void UserDocumentsKeepTheSeedFieldsButNoConversationsArray()
+    {
+        var user = new User(ObjectId.GenerateNewId().ToString(), "John Doe", "johndoe@example.com", "hash", Roles.Paid, At.AddDays(-1), At);
+
+        var document = UserDocument.From(user).ToBsonDocument();
+
+        Assert.Equal(["_id", "name", "email", "password_hash", "role", "created_at", "updated_at"], document.Names);
+        Assert.Equal(user, BsonSerializer.Deserialize<UserDocument>(document).ToUser());
+    }
+
+    [Fact]
+    public void DocumentsReadBackAsTheRecordsTheyWereWrittenFrom()
+    {
+        var character = new Character(
+            ObjectId.GenerateNewId().ToString(), "Batman", "A brooding vigilante.", ["serious"], ["Gotham", "justice"], 0.7, 500, At.AddDays(-1), At);
+        var conversation = new Conversation(
+            ObjectId.GenerateNewId().ToString(), ObjectId.GenerateNewId().ToString(), character.Id, At.AddDays(-1), At);
+        var userMessage = new StoredMessage(
+            ObjectId.GenerateNewId().ToString(), "user", "Hello", At, ClientMessageId: "c-1", ReplyId: ObjectId.GenerateNewId().ToString());
+        var reply = new StoredMessage(
+            userMessage.ReplyId!, "ai", "Hello.", At, InReplyTo: userMessage.Id, Status: "stopped");
+
+        Assert.Equivalent(character, RoundTrip(CharacterDocument.From(character)).ToCharacter(), strict: true);
+        Assert.Equal(conversation, RoundTrip(ConversationDocument.From(conversation)).ToConversation());
+        Assert.Equal(userMessage, RoundTrip(MessageDocument.From(userMessage)).ToStoredMessage());
+        Assert.Equal(reply, RoundTrip(MessageDocument.From(reply)).ToStoredMessage());
+
+        static T RoundTrip<T>(T document) => BsonSerializer.Deserialize<T>(document.ToBsonDocument());
+    }
+
+    [Fact]
+    public void UsersHaveAUniqueEmailIndex()
+    {
+        var index = MongoStoreLifecycle.UniqueEmail;
+
+        Assert.Equal(new BsonDocument("email", 1), Render(index.Keys));
+        Assert.True(index.Options.Unique);
+    }
+
+    [Fact]
+    public void ConversationsAreIndexedByUserThenLatestUpdate()
+    {
+        var index = MongoStoreLifecycle.ConversationsByUser;
+
+        Assert.Equal(new BsonDocument { { "user_id", 1 }, { "updated_at", -1 } }, Render(index.Keys));
+        Assert.Null(index.Options);
+    }
+
+    private static BsonDocument Render<T>(FilterDefinition<T> filter) => filter.Render(Args<T>());
+
+    private static BsonValue Render<T>(UpdateDefinition<T> update) => update.Render(Args<T>());
+
+    /// <summary>As a find command renders it: in a pipeline the same projection takes another form.</summary>
+    private static BsonDocument Render<T>(ProjectionDefinition<T> projection) => projection.Render(Args<T>(renderForFind: true));
+
+    private static BsonDocument Render<T>(IndexKeysDefinition<T> keys) => keys.Render(Args<T>());
+
+    private static RenderArgs<T> Args<T>(bool renderForFind = false) =>
+        new(BsonSerializer.SerializerRegistry.GetSerializer<T>(), BsonSerializer.SerializerRegistry, renderForFind: renderForFind);
+}
