@@ -44,7 +44,6 @@ public sealed class ChatServer : IAsyncDisposable
             ["Llm:Simulated:TimeToFirstTokenMs"] = "20",
             ["Llm:Simulated:TokensPerSecond"] = "200",
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Auth:AdminEmails:0"] = "admin@chathub.test",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) config[key] = value;
         var app = ChatHubApp.Build([.. config.Select(kv => $"--{kv.Key}={kv.Value}")], configure);
