@@ -162,6 +162,27 @@ public sealed class ChatHubTests(SharedServer shared) : IClassFixture<SharedServ
     }
 
     [Fact]
+    public async Task DeletingTheConversationMidReplyEndsTheReplyAndStoresNothing()
+    {
+        await using var slow = await ChatServer.StartAsync(new Dictionary<string, string> { ["Llm:Simulated:TokensPerSecond"] = "20" });
+        var user = await slow.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var device = await user.ConnectAsync();
+        var sent = await device.SendAsync(conversation.Id, "Talk for a while");
+        await device.Events.Delta(sent.ReplyId, 1);
+
+        using var http = user.Http();
+        (await http.DeleteAsync(Routes.Conversation(conversation.Id), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+
+        var failed = await device.Events.WaitFor<ReplyFailed>(r => r.ReplyId == sent.ReplyId);
+        Assert.Equal("The conversation was deleted.", failed.Error);
+        Assert.Empty(device.Events.All<ReplyCompleted>());
+        var another = await user.CreateConversationAsync();
+        var next = await device.SendAsync(another.Id, "Still there?");
+        await device.Events.Completed(next.ReplyId);
+    }
+
+    [Fact]
     public async Task MessagePackClientsGetTheSameStream()
     {
         var user = await Server.CreateUserAsync();
