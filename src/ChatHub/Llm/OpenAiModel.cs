@@ -26,6 +26,6 @@ internal static class OpenAiModel
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };
         var key = string.IsNullOrWhiteSpace(options.ApiKey) ? PlaceholderKey : options.ApiKey;
-        return new OpenAIClient(new ApiKeyCredential(key), clientOptions).GetChatClient(options.Model).AsIChatClient();
+        return new OpenAIClient(new ApiKeyCredential(key), clientOptions).GetChatClient(options.Model!).AsIChatClient();
     }
 }

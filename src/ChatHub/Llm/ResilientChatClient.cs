@@ -38,6 +38,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // Each attempt enumerates the messages again, which a lazy sequence might not allow.
         var messageList = messages as IList<ChatMessage> ?? [.. messages];
         await using var stream = await OpenAsync(messageList, options, cancellationToken);
         if (stream.First is null)

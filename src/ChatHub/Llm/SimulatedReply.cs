@@ -59,7 +59,7 @@ internal static class SimulatedReply
             .Append(Pick(Voices, hash, 2).Replace("{traits}", traits, StringComparison.Ordinal)).Append(' ');
         if (persona.Knowledge.Count > 0)
         {
-            var knowledge = persona.Knowledge[(int)((hash >> 12) % (uint)persona.Knowledge.Count)];
+            var knowledge = persona.Knowledge[Choose(persona.Knowledge.Count, hash, 5)];
             reply.Append(Pick(Knowledge, hash, 3).Replace("{knowledge}", knowledge, StringComparison.Ordinal)).Append(' ');
         }
         return reply.Append(Pick(Closers, hash, 4)).ToString();
@@ -76,13 +76,18 @@ internal static class SimulatedReply
         return hash;
     }
 
-    // Each sentence reads different bits of the hash, so the choices vary independently.
-    private static string Pick(string[] options, uint hash, int slot) =>
-        options[(int)((hash >> (slot * 3)) % (uint)options.Length)];
+    private static string Pick(string[] options, uint hash, int slot) => options[Choose(options.Length, hash, slot)];
+
+    // Each choice scrambles the hash with its own slot number, so the choices vary independently of each other.
+    private static int Choose(int count, uint hash, int slot)
+    {
+        var mixed = (hash ^ ((uint)slot * 0x9E3779B9u)) * 0x85EBCA6Bu;
+        return (int)((mixed ^ (mixed >> 16)) % (uint)count);
+    }
 
     private static string JoinTraits(IReadOnlyList<string> traits, uint hash)
     {
-        var first = (int)((hash >> 16) % (uint)traits.Count);
+        var first = Choose(traits.Count, hash, 6);
         return traits.Count == 1 ? traits[0] : $"{traits[first]} and {traits[(first + 1) % traits.Count]}";
     }
 
