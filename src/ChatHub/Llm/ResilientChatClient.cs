@@ -11,9 +11,9 @@ namespace ChatHub.Llm;
 
 /// <summary>
 /// Retries, a first-token time limit and a circuit breaker around a remote model. They cover only
-/// opening the stream and reading its first update: once anything reached the caller, a retry would
-/// repeat or contradict text a user already saw, so later errors propagate as they are.
-/// Anything that stops the first update arriving becomes a <see cref="ModelUnavailableException"/>;
+/// opening the stream and reading up to its first output (text or other content): once that reached
+/// the caller, a retry would repeat or contradict text a user already saw, so later errors propagate
+/// as they are. Anything that stops the first output arriving becomes a <see cref="ModelUnavailableException"/>;
 /// the caller's own cancellation stays an <see cref="OperationCanceledException"/>.
 /// </summary>
 public sealed partial class ResilientChatClient : DelegatingChatClient
@@ -41,12 +41,11 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         // Each attempt enumerates the messages again, which a lazy sequence might not allow.
         var messageList = messages as IList<ChatMessage> ?? [.. messages];
         await using var stream = await OpenAsync(messageList, options, cancellationToken);
-        if (stream.First is null)
+        foreach (var update in stream.Leading)
         {
-            yield break;
+            yield return update;
         }
-        yield return stream.First;
-        while (await stream.Updates.MoveNextAsync())
+        while (stream.More && await stream.Updates.MoveNextAsync())
         {
             yield return stream.Updates.Current;
         }
@@ -70,7 +69,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     /// <summary>
     /// One attempt. The stream gets its own token source linked to the caller's, because Polly's
     /// per-attempt token (which carries the first-token timeout) is pooled and reused once the
-    /// pipeline returns, while the stream lives on; that token may only cancel the wait for the first update.
+    /// pipeline returns, while the stream lives on; that token may only cancel the wait for the first output.
     /// </summary>
     private async ValueTask<OpenStream> OpenAttemptAsync(
         IList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken, CancellationToken attemptToken)
@@ -79,14 +78,23 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         var updates = base.GetStreamingResponseAsync(messages, options, streamCancellation.Token).GetAsyncEnumerator(streamCancellation.Token);
         try
         {
-            bool any;
+            var leading = new List<ChatResponseUpdate>();
+            bool more;
             await using (attemptToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), streamCancellation))
             {
-                any = await updates.MoveNextAsync();
+                // Servers often send a role-only or empty update at once; the time limit is for the first real output.
+                while ((more = await updates.MoveNextAsync()) && !HasOutput(updates.Current))
+                {
+                    leading.Add(updates.Current);
+                }
             }
-            // The time limit may have hit just as the first update came; that stream is cancelled, so fail the attempt.
+            // The time limit may have hit just as the first token came; that stream is cancelled, so fail the attempt.
             streamCancellation.Token.ThrowIfCancellationRequested();
-            return new OpenStream(updates, any ? updates.Current : null, streamCancellation);
+            if (more)
+            {
+                leading.Add(updates.Current);
+            }
+            return new OpenStream(updates, leading, more, streamCancellation);
         }
         catch
         {
@@ -134,6 +142,9 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         return builder.Build();
     }
 
+    private static bool HasOutput(ChatResponseUpdate update) =>
+        update.Contents.Any(content => content is not TextContent { Text.Length: 0 });
+
     /// <summary>Failures another attempt may fix. Errors such as a bad key or an unknown model are not retried.</summary>
     private static bool IsTransient(Exception? exception, CancellationToken callerToken) => exception switch
     {
@@ -152,9 +163,13 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "The model keeps failing; circuit opened, replies fail fast for {BreakSeconds:0} s.")]
     private static partial void LogCircuitOpened(ILogger logger, double breakSeconds, Exception? exception);
 
-    /// <summary>An open stream, its first update (null when the model sent none), and the token source it reads with.</summary>
+    /// <summary>
+    /// An open stream: the updates read up to and including the first output, whether the stream may
+    /// have more after them, and the token source it reads with.
+    /// </summary>
     private sealed record OpenStream(
-        IAsyncEnumerator<ChatResponseUpdate> Updates, ChatResponseUpdate? First, CancellationTokenSource Cancellation) : IAsyncDisposable
+        IAsyncEnumerator<ChatResponseUpdate> Updates, IReadOnlyList<ChatResponseUpdate> Leading, bool More, CancellationTokenSource Cancellation)
+        : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

@@ -66,7 +66,7 @@ internal static class SimulatedReply
     }
 
     /// <summary>FNV-1a over UTF-16 code units: unlike <see cref="string.GetHashCode()"/>, the same in every process.</summary>
-    internal static uint Fnv1a(string text)
+    private static uint Fnv1a(string text)
     {
         var hash = 2166136261u;
         foreach (var c in text)

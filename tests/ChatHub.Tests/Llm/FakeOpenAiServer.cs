@@ -80,6 +80,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
@@ -103,18 +109,17 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         try
         {
             response.ContentType = "text/event-stream";
-            await response.StartAsync(stop.Token);
-            await Task.Delay(reply.FirstTokenDelay, stop.Token);
             var id = $"chatcmpl-{Guid.NewGuid():N}";
+            // Like OpenAI: a role-only chunk goes out at once, however long the first token takes.
+            await WriteEventAsync(response, Chunk(id, new { role = "assistant", content = "" }, finishReason: null), stop.Token);
+            await Task.Delay(reply.FirstTokenDelay, stop.Token);
             for (var i = 0; i < reply.Chunks.Count; i++)
             {
                 if (i > 0)
                 {
                     await Task.Delay(reply.DelayBetweenTokens, stop.Token);
                 }
-                var content = reply.Chunks[i];
-                object delta = i == 0 ? new { role = "assistant", content } : new { content };
-                await WriteEventAsync(response, Chunk(id, delta, finishReason: null), stop.Token);
+                await WriteEventAsync(response, Chunk(id, new { content = reply.Chunks[i] }, finishReason: null), stop.Token);
             }
             if (reply.AbortAfterChunks)
             {
@@ -146,11 +151,5 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         await response.WriteAsync($"data: {JsonSerializer.Serialize(chunk)}\n\n", cancellationToken);
         // Flush each event so the client sees tokens as they are "generated", not when the buffer fills.
         await response.Body.FlushAsync(cancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
     }
 }

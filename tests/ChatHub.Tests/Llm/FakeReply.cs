@@ -12,7 +12,7 @@ public sealed record FakeReply
     /// <summary>The text of each streamed chunk, in order.</summary>
     public IReadOnlyList<string> Chunks { get; init; } = [];
 
-    /// <summary>Waited after the response headers went out and before the first chunk.</summary>
+    /// <summary>Waited after the headers and a role-only chunk went out, before the first chunk with text.</summary>
     public TimeSpan FirstTokenDelay { get; init; }
 
     public TimeSpan DelayBetweenTokens { get; init; }
