@@ -18,12 +18,14 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public const string Model = "fake-model";
     public const string ApiKey = "fake-key";
 
-    private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(200);
+    // Long enough for a client on a busy machine to read what was sent before the reset discards it.
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly WebApplication app;
     private readonly Lock gate = new();
     private readonly Queue<FakeReply> replies = new();
     private readonly List<FakeRequest> requests = [];
+    private TaskCompletionSource requestArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeOpenAiServer(WebApplication app)
     {
@@ -68,6 +70,27 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> requests arrived, with all of them. A request
+    /// can reach the server after the client gave up on it, so wait before counting attempts.
+    /// </summary>
+    public async Task<IReadOnlyList<FakeRequest>> WaitForRequestsAsync(int count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task arrived;
+            lock (gate)
+            {
+                if (requests.Count >= count)
+                {
+                    return [.. requests];
+                }
+                arrived = requestArrived.Task;
+            }
+            await arrived.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Queues answers for the next requests, in order.</summary>
     public void Enqueue(params FakeReply[] next)
     {
@@ -88,11 +111,15 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        // Recorded even if the client has given up meanwhile (e.g. its time limit hit on a busy machine):
+        // the body is already buffered, and a test counting attempts must see every one.
+        using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: app.Lifetime.ApplicationStopping);
         FakeReply reply;
         lock (gate)
         {
             requests.Add(new FakeRequest(body.RootElement.Clone(), context.Request.Headers.Authorization.ToString()));
+            requestArrived.TrySetResult();
+            requestArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
             reply = replies.TryDequeue(out var next) ? next : DefaultReply;
         }
 

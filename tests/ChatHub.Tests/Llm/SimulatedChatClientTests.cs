@@ -78,7 +78,8 @@ public sealed class SimulatedChatClientTests
     [Fact]
     public async Task CancellingStopsTheStreamPromptly()
     {
-        var slow = new SimulatedChatClient(new SimulatedModelOptions { TimeToFirstTokenMs = 0, TokensPerSecond = 2 }, TimeProvider.System);
+        // A token every 5 s: an ignored cancellation would show as a 5 s wait.
+        var slow = new SimulatedChatClient(new SimulatedModelOptions { TimeToFirstTokenMs = 0, TokensPerSecond = 0.2 }, TimeProvider.System);
         var request = Prompt("Talk slowly");
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var received = new List<string>();
@@ -94,7 +95,7 @@ public sealed class SimulatedChatClientTests
         }).WaitAsync(WaitLimit, Ct);
 
         Assert.Single(received);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"stopped after {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"stopped after {clock.Elapsed}");
     }
 
     private static ModelRequest Prompt(string userText, int maxTokens = 500) =>
