@@ -153,7 +153,11 @@ public sealed class ScaleOutTests(RedisFixture fixture) : IClassFixture<RedisFix
             await fixture.Redis.RestartAsync();
         }
 
-        await RedisProcess.WaitUntilAsync(() => http.GetStringAsync(Routes.HealthReady).GetAwaiter().GetResult() == "Healthy");
+        using var httpB = b.CreateHttpClient();
+        foreach (var node in new[] { http, httpB })
+        {
+            await RedisProcess.WaitUntilAsync(() => node.GetStringAsync(Routes.HealthReady).GetAwaiter().GetResult() == "Healthy");
+        }
         await using var laptop = await user.ConnectAsync(node: b.BaseUri);
         await laptop.Hub.WatchConversation(conversation.Id).Bounded();
         var sent = await phone.SendAsync(conversation.Id, "And now across nodes again");
