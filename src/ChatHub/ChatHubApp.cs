@@ -6,6 +6,7 @@ using ChatHub.Infrastructure;
 using ChatHub.Llm;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
+using ChatHub.Web;
 
 namespace ChatHub;
 
@@ -26,6 +27,7 @@ public static class ChatHubApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseWeb();
         app.UseServiceDefaults();
         app.MapServiceDefaults()
             .MapAccounts()

@@ -1,0 +1,147 @@
+using ChatHub.Chat;
+using ChatHub.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatHub.Tests.Web;
+
+/// <summary>The web page in a real browser (Debian's chromium) against the real service and its simulated model.</summary>
+public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private ChatServer Server => browser.Server;
+
+    [Fact]
+    public async Task ANewUserSignsUpAndWatchesTheReplyGrowUntilItCompletes()
+    {
+        await using var chat = await browser.OpenAsync();
+        await chat.GotoAsync();
+        var email = $"web-{Guid.NewGuid():N}@chathub.test";
+        await chat.SignUpAsync("Ada Lovelace", email, "correct horse battery");
+        var conversationId = await chat.StartConversationAsync();
+
+        await chat.SendAsync("Hello, who are you?");
+
+        await Expect(chat.UserMessages.Locator(".content")).ToHaveTextAsync(["Hello, who are you?"]);
+        var early = await chat.ReplyTextWhileStreamingAsync();
+        await chat.Page.WaitForFunctionAsync(
+            "n => { const r = document.querySelector('#message-list > li.msg-ai[data-status=streaming] .content'); return r && r.textContent.length > n; }",
+            early.Length);
+        var later = await chat.TextOfAsync(chat.LastReply);
+        Assert.StartsWith(early, later);
+        await chat.ExpectLastReplyAsync("complete");
+        Assert.StartsWith(later, await chat.TextOfAsync(chat.LastReply));
+        await Expect(chat.Page.Locator($"#conversation-list [data-id='{conversationId}']")).ToContainTextAsync("Sherlock Holmes");
+
+        await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(chat.Page.Locator("#auth-view")).ToBeVisibleAsync();
+        await chat.SignInIfAskedAsync(new TestUser(Server, "", email, "correct horse battery", ""));
+        await Expect(chat.Page.Locator("#conversation-list .conversation-name")).ToHaveTextAsync(["Sherlock Holmes"]);
+    }
+
+    [Fact]
+    public async Task StopEndsTheReplyAndKeepsItsTextMarkedStopped()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user);
+        var conversationId = await chat.StartConversationAsync();
+        await chat.SendAsync("Tell me about your latest case.");
+        await chat.ReplyTextWhileStreamingAsync();
+
+        await chat.SendAsync("And another thing!");
+        await Expect(chat.ComposerError).ToHaveTextAsync(Refusals.ConversationBusy);
+        await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+
+        await chat.ExpectLastReplyAsync("stopped");
+        await Expect(chat.LastReply.Locator(".msg-meta")).ToHaveTextAsync("Stopped");
+        await Expect(chat.Page.GetByRole(AriaRole.Button, new() { Name = "Stop" })).ToBeHiddenAsync();
+        var stored = (await user.MessagesAsync(conversationId))[^1];
+        Assert.Equal("stopped", stored.Status);
+        Assert.NotEmpty(stored.Message);
+        Assert.Equal(stored.Message.Trim(), await chat.TextOfAsync(chat.LastReply));
+        await Expect(chat.UserMessages).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task TwoPagesOfOneUserOnOneConversationBothShowTheWholeReply()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var first = await browser.OpenAsync();
+        await first.OpenSignedInAsync(user);
+        var conversationId = await first.StartConversationAsync();
+        var second = new ChatPage(await first.Page.Context.NewPageAsync());
+        await second.OpenSignedInAsync(user, $"/#/c/{conversationId}");
+        await Expect(second.Page.Locator("#chat-empty")).ToBeVisibleAsync();
+
+        await first.SendAsync("Two windows, one conversation");
+
+        await Expect(second.UserMessages.Locator(".content")).ToHaveTextAsync(["Two windows, one conversation"]);
+        await second.ReplyTextWhileStreamingAsync();
+        await first.ExpectLastReplyAsync("complete");
+        await second.ExpectLastReplyAsync("complete");
+        var stored = (await user.MessagesAsync(conversationId))[^1].Message.Trim();
+        Assert.Equal(stored, await first.TextOfAsync(first.LastReply));
+        Assert.Equal(stored, await second.TextOfAsync(second.LastReply));
+        await Expect(second.Replies).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task AReloadMidReplyShowsTheTextSoFarAndEndsWithTheStoredReply()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user);
+        var conversationId = await chat.StartConversationAsync();
+        await chat.SendAsync("What do you make of this footprint?");
+        var beforeReload = await chat.ReplyTextWhileStreamingAsync();
+
+        await chat.Page.ReloadAsync();
+        await chat.SignInIfAskedAsync(user);
+
+        var afterReload = await chat.ReplyTextWhileStreamingAsync();
+        Assert.StartsWith(beforeReload, afterReload);
+        await chat.ExpectLastReplyAsync("complete");
+        var stored = (await user.MessagesAsync(conversationId))[^1];
+        Assert.Equal(stored.Message.Trim(), await chat.TextOfAsync(chat.LastReply));
+        await Expect(chat.Replies).ToHaveCountAsync(1);
+        await Expect(chat.UserMessages).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task AnInjectionAttemptIsShownAsTextAndNeverRuns()
+    {
+        const string attack = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
+        var user = await Server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user);
+        await chat.StartConversationAsync();
+
+        await chat.SendAsync(attack);
+
+        await Expect(chat.UserMessages.Locator(".content")).ToHaveTextAsync([attack]);
+        await chat.ExpectLastReplyAsync("complete");
+        Assert.Contains("<img src=x", await chat.TextOfAsync(chat.LastReply)); // the character quotes it back
+        Assert.True(await chat.Page.EvaluateAsync<bool>("() => window.__pwned === undefined"));
+        await Expect(chat.Page.Locator("#message-list img, #message-list script")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task ATooLongMessageIsRefusedWithAClearMessageAndKeptForEditing()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user);
+        await chat.StartConversationAsync();
+        var tooLong = new string('x', BrowserFixture.MaxMessageChars + 1);
+
+        await chat.SendAsync(tooLong);
+
+        await Expect(chat.ComposerError).ToHaveTextAsync($"The message is too long: at most {BrowserFixture.MaxMessageChars} characters are allowed.");
+        await Expect(chat.Messages).ToHaveCountAsync(0);
+        await Expect(chat.MessageBox).ToHaveValueAsync(tooLong);
+
+        await chat.SendAsync("Short and sweet.");
+        await Expect(chat.ComposerError).ToBeHiddenAsync();
+        await Expect(chat.UserMessages.Locator(".content")).ToHaveTextAsync(["Short and sweet."]);
+    }
+}
