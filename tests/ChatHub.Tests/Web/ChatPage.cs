@@ -6,9 +6,24 @@ using static Microsoft.Playwright.Assertions;
 namespace ChatHub.Tests.Web;
 
 /// <summary>What a person does on the web page, in the words of the page (labels, roles, buttons).</summary>
-public sealed partial class ChatPage(IPage page) : IAsyncDisposable
+public sealed partial class ChatPage : IAsyncDisposable
 {
-    public IPage Page { get; } = page;
+    private readonly List<string> _errors = [];
+
+    public ChatPage(IPage page)
+    {
+        Page = page;
+        // Script errors and console errors, which include Content-Security-Policy violations.
+        page.PageError += (_, error) => _errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") _errors.Add(message.Text);
+        };
+    }
+
+    public IPage Page { get; }
+
+    public IReadOnlyList<string> Errors => _errors;
 
     public ILocator Messages => Page.Locator("#message-list > li");
     public ILocator UserMessages => Page.Locator("#message-list > li.msg-user");
@@ -54,7 +69,8 @@ public sealed partial class ChatPage(IPage page) : IAsyncDisposable
     public async Task<string> StartConversationAsync(string character = "Sherlock Holmes")
     {
         await Page.GetByRole(AriaRole.Button, new() { Name = character, Exact = true }).ClickAsync();
-        await Page.WaitForURLAsync(ConversationUrl());
+        // Polls the address: WaitForURL can miss a same-document (hash) navigation that happens while it starts.
+        await Expect(Page).ToHaveURLAsync(ConversationUrl());
         await Expect(Page.Locator("#chat-title")).ToHaveTextAsync(character);
         return ConversationUrl().Match(Page.Url).Groups[1].Value;
     }

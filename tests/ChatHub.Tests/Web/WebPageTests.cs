@@ -36,6 +36,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(chat.Page.Locator("#auth-view")).ToBeVisibleAsync();
         await chat.SignInIfAskedAsync(new TestUser(Server, "", email, "correct horse battery", ""));
         await Expect(chat.Page.Locator("#conversation-list .conversation-name")).ToHaveTextAsync(["Sherlock Holmes"]);
+        Assert.Empty(chat.Errors);
     }
 
     [Fact]
@@ -123,6 +124,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         Assert.Contains("<img src=x", await chat.TextOfAsync(chat.LastReply)); // the character quotes it back
         Assert.True(await chat.Page.EvaluateAsync<bool>("() => window.__pwned === undefined"));
         await Expect(chat.Page.Locator("#message-list img, #message-list script")).ToHaveCountAsync(0);
+        Assert.Empty(chat.Errors);
     }
 
     [Fact]
@@ -143,5 +145,48 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         await chat.SendAsync("Short and sweet.");
         await Expect(chat.ComposerError).ToBeHiddenAsync();
         await Expect(chat.UserMessages.Locator(".content")).ToHaveTextAsync(["Short and sweet."]);
+    }
+
+    /// <summary>
+    /// The main screens at desktop and phone width. Saved to docs/screenshots when UPDATE_SCREENSHOTS=1,
+    /// otherwise to a temporary folder (the screens are still driven and captured).
+    /// </summary>
+    [Fact]
+    public async Task TheMainScreensCanBeCapturedAtDesktopAndPhoneWidths()
+    {
+        var folder = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepoPaths.Root, "docs", "screenshots")
+            : Directory.CreateTempSubdirectory("chathub-screenshots-").FullName;
+        Directory.CreateDirectory(folder);
+        string Shot(string name) => Path.Combine(folder, $"{name}.png");
+        var user = await Server.CreateUserAsync();
+
+        await using var desktop = await browser.OpenAsync(1280, 800);
+        await desktop.GotoAsync();
+        await Expect(desktop.Page.Locator("#auth-view")).ToBeVisibleAsync();
+        await desktop.ScreenshotAsync(Shot("sign-in"));
+        await desktop.SignInIfAskedAsync(user);
+        await Expect(desktop.Page.Locator(".character-card")).Not.ToHaveCountAsync(0);
+        await desktop.ScreenshotAsync(Shot("characters"));
+        var conversationId = await desktop.StartConversationAsync();
+        await desktop.SendAsync("Can you explain **deduction** in `three` steps?");
+        await desktop.ReplyTextWhileStreamingAsync();
+        await desktop.Page.WaitForFunctionAsync(
+            "() => document.querySelector('#message-list > li.msg-ai[data-status=streaming] .content')?.textContent.length > 90");
+        await desktop.ScreenshotAsync(Shot("conversation-streaming"));
+        await desktop.ExpectLastReplyAsync("complete");
+
+        await using var phone = await browser.OpenAsync(375, 812);
+        await phone.OpenSignedInAsync(user, $"/#/c/{conversationId}");
+        await Expect(phone.Replies).ToHaveCountAsync(1);
+        await phone.ScreenshotAsync(Shot("phone-conversation"));
+        await phone.Page.GetByRole(AriaRole.Button, new() { Name = "Open conversations" }).ClickAsync();
+        await phone.Page.WaitForFunctionAsync("() => document.querySelector('#sidebar').getBoundingClientRect().left === 0");
+        await phone.ScreenshotAsync(Shot("phone-menu"));
+
+        foreach (var name in new[] { "sign-in", "characters", "conversation-streaming", "phone-conversation", "phone-menu" })
+        {
+            Assert.True(new FileInfo(Shot(name)).Length > 10_000, $"{name}.png looks empty.");
+        }
     }
 }

@@ -87,6 +87,7 @@ async function route() {
   sidebar.select(conversation?.id ?? null);
   show($("#chat-header"), Boolean(conversation));
   show($("#topbar-brand"), !conversation);
+  $("#topbar").classList.toggle("home", !conversation);
   if (!conversation) {
     chat.close();
     picker.open();
