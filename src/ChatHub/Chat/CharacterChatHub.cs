@@ -2,6 +2,7 @@ using ChatHub.Accounts;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
+using ChatHub.Quotas;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,7 @@ namespace ChatHub.Chat;
 public sealed class CharacterChatHub(
     IConversationStore conversations,
     ReplyCoordinator replies,
+    IQuotaService quotas,
     IOptions<ChatSettings> settings,
     TimeProvider clock) : Hub<IChatClient>, IChatHub
 {
@@ -24,13 +26,14 @@ public sealed class CharacterChatHub(
         var text = Validate(request);
         var userId = Context.User!.UserId();
         var conversation = await OwnedConversationAsync(request.ConversationId, userId);
+        if (await quotas.TryTakeMessageAsync(Context.User!) is { } tooFast) throw new HubException(tooFast);
         var group = ChatGroups.Conversation(conversation.Id);
         // The sender watches its own conversation, so it gets the reply it asked for.
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
         var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id);
-        if (replies.TryReserve(run) is { } refusal)
+        if (replies.TryReserve(run, quotas.ConcurrentRepliesFor(Context.User!)) is { } refusal)
         {
             // A retry of a message that was stored is answered as the first time, even while its reply runs.
             var earlier = await conversations.FindByClientMessageIdAsync(conversation.Id, userId, request.ClientMessageId, Context.ConnectionAborted);

@@ -31,7 +31,8 @@ public sealed class ReplyCoordinator(
     private bool _stopping;
 
     /// <summary>Takes a slot for the run; returns why not (a message for the user) when none is free.</summary>
-    public string? TryReserve(ReplyRun run)
+    /// <param name="maxPerUser">The user's quota of replies in flight.</param>
+    public string? TryReserve(ReplyRun run, int maxPerUser)
     {
         lock (_lock)
         {
@@ -41,7 +42,7 @@ public sealed class ReplyCoordinator(
                 return "The character is still replying in this conversation. Wait for the reply or stop it.";
             }
             var count = _perUser.GetValueOrDefault(run.UserId);
-            if (count >= settings.Value.MaxConcurrentRepliesPerUser)
+            if (count >= maxPerUser)
             {
                 return $"You already have {count} replies in progress. Wait for one to finish.";
             }
