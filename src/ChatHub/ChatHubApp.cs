@@ -4,6 +4,7 @@ using ChatHub.Chat;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
+using ChatHub.Quotas;
 using ChatHub.Storage;
 
 namespace ChatHub;
@@ -18,13 +19,14 @@ public static class ChatHubApp
         builder.AddServiceDefaults()
             .AddStorage()
             .AddAccounts()
+            .AddQuotas()
             .AddCharacters()
             .AddLlm()
             .AddChat();
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseServiceDefaults();
+        app.UseServiceDefaults().UseQuotas();
         app.MapServiceDefaults()
             .MapAccounts()
             .MapCharacters()
