@@ -12,8 +12,8 @@ public static class MeEndpoints
     public static IEndpointRouteBuilder MapMe(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Routes.Me).WithTags("Accounts");
-        group.MapGet("/", GetAsync);
-        group.MapPatch("/", UpdateAsync);
+        group.MapGet("", GetAsync);
+        group.MapPatch("", UpdateAsync);
         group.MapPost("/password", ChangePasswordAsync);
         return app;
     }

@@ -44,7 +44,7 @@ public sealed class ReplyCoordinator(
             var count = _perUser.GetValueOrDefault(run.UserId);
             if (count >= maxPerUser)
             {
-                return $"You already have {count} replies in progress. Wait for one to finish.";
+                return $"You already have {count} {(count == 1 ? "reply" : "replies")} in progress. Wait for one to finish.";
             }
             _byConversation[run.ConversationId] = run;
             _byReply[run.ReplyId] = run;

@@ -14,7 +14,7 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Routes.AdminUsers).WithTags("Admin").RequireAuthorization(AccountsExtensions.AdminPolicy);
-        group.MapGet("/", ListAsync);
+        group.MapGet("", ListAsync);
         group.MapPut("/{id}/role", SetRoleAsync);
         return app;
     }
