@@ -54,6 +54,7 @@ public sealed class HardeningTests(SharedServer shared) : IClassFixture<SharedSe
         var response = await anonymous.PostAsync(Routes.Register, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(413, (await response.ProblemAsync()).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(Routes.Login,
             new StringContent("{\"email\":\"big@chathub.test\",\"password\":\"x\"}", Encoding.UTF8, "application/json"), Ct)).StatusCode);
     }
