@@ -5,6 +5,7 @@ using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
 using ChatHub.Quotas;
+using ChatHub.ScaleOut;
 using ChatHub.Storage;
 
 namespace ChatHub;
@@ -22,7 +23,8 @@ public static class ChatHubApp
             .AddQuotas()
             .AddCharacters()
             .AddLlm()
-            .AddChat();
+            .AddChat()
+            .AddScaleOut();
         configure?.Invoke(builder);
 
         var app = builder.Build();

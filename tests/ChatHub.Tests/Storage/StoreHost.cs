@@ -1,7 +1,9 @@
+using ChatHub.Accounts;
+using ChatHub.Characters;
+using ChatHub.Conversations;
 using ChatHub.Storage;
 using ChatHub.Storage.Mongo;
 using ChatHub.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Driver;
 
@@ -14,24 +16,32 @@ namespace ChatHub.Tests.Storage;
 public sealed class StoreHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
-    private readonly Func<ServiceProvider, ValueTask> _deleteData;
+    private readonly Func<ServiceProvider, ValueTask> _dispose;
 
-    private StoreHost(ServiceProvider services, Func<ServiceProvider, ValueTask> deleteData)
+    private StoreHost(ServiceProvider services, Func<ServiceProvider, ValueTask> dispose)
     {
         _services = services;
-        _deleteData = deleteData;
+        _dispose = dispose;
     }
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    public static Task<StoreHost> SqliteAsync()
+    /// <summary>The stores of the main contract, owned by this host.</summary>
+    public Stores ToStores() => new(Get<IUserStore>(), Get<ICharacterStore>(), Get<IConversationStore>(), Get<IStoreLifecycle>(), this);
+
+    public static string NewSqliteDirectory() => Path.Combine(Path.GetTempPath(), $"chathub-store-{Guid.NewGuid():N}");
+
+    /// <param name="directory">Where the file is: a new directory when null.</param>
+    /// <param name="keepFile">Leave the file when done, for a test that opens it again.</param>
+    public static Task<StoreHost> SqliteAsync(string? directory = null, bool keepFile = false)
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"chathub-test-{Guid.NewGuid():N}");
-        var connectionString = $"Data Source={Path.Combine(directory, "chathub.db")}";
-        return OpenAsync(new ServiceCollection().AddSqliteStorage(connectionString), _ =>
+        directory ??= NewSqliteDirectory();
+        var services = new ServiceCollection().AddSqliteStorage($"Data Source={Path.Combine(directory, "chathub.db")}");
+        return OpenAsync(services, async provider =>
         {
-            // Pooled connections keep the file open; closed, the directory can be deleted on every OS.
-            SqliteConnection.ClearPool(new SqliteConnection(connectionString));
+            // Disposing closes the pooled handles, so a reopen really reads the file and the delete works on every OS.
+            await provider.DisposeAsync();
+            if (keepFile) return;
             try
             {
                 Directory.Delete(directory, recursive: true);
@@ -40,7 +50,6 @@ public sealed class StoreHost : IAsyncDisposable
             {
                 // Best effort: a leftover temp directory is not a test failure.
             }
-            return ValueTask.CompletedTask;
         });
     }
 
@@ -61,23 +70,20 @@ public sealed class StoreHost : IAsyncDisposable
         }
         url.DatabaseName = $"chathub_test_{Guid.NewGuid():N}";
 
-        return OpenAsync(new ServiceCollection().AddMongoStorage(url.ToString()), async services =>
+        return OpenAsync(new ServiceCollection().AddMongoStorage(url.ToString()), async provider =>
         {
-            var database = services.GetRequiredService<IMongoDatabase>();
+            var database = provider.GetRequiredService<IMongoDatabase>();
             await database.Client.DropDatabaseAsync(database.DatabaseNamespace.DatabaseName);
+            await provider.DisposeAsync();
         });
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _deleteData(_services);
-        await _services.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _dispose(_services);
 
-    private static async Task<StoreHost> OpenAsync(IServiceCollection services, Func<ServiceProvider, ValueTask> deleteData)
+    private static async Task<StoreHost> OpenAsync(IServiceCollection services, Func<ServiceProvider, ValueTask> dispose)
     {
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IStoreLifecycle>().InitializeAsync(TestContext.Current.CancellationToken);
-        return new StoreHost(provider, deleteData);
+        return new StoreHost(provider, dispose);
     }
 }

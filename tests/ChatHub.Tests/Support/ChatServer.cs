@@ -30,12 +30,14 @@ public sealed class ChatServer : IAsyncDisposable
 
     /// <param name="settings">Configuration keys (<c>Chat:MaxMessageChars</c> ...) that override the test defaults.</param>
     /// <param name="dataDir">Reuse another server's data to test a restart; a new temporary dir when null.</param>
+    /// <param name="ownsDataDir">Delete the data dir on dispose; always so for a temporary one.</param>
     public static async Task<ChatServer> StartAsync(
         IReadOnlyDictionary<string, string>? settings = null,
         string? dataDir = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        bool ownsDataDir = false)
     {
-        var ownsDataDir = dataDir is null;
+        ownsDataDir |= dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("chathub-test-").FullName;
         var config = new Dictionary<string, string>
         {
@@ -103,9 +105,10 @@ public sealed record TestUser(ChatServer Server, string Id, string Email, string
     public HttpClient Http() => Server.CreateHttpClient(AccessToken);
 
     /// <summary>A started hub connection (one "device") whose events are recorded.</summary>
-    public async Task<Device> ConnectAsync(HubProtocol protocol = HubProtocol.Json)
+    /// <param name="node">Another node of the same deployment to connect to; this user's server when null.</param>
+    public async Task<Device> ConnectAsync(HubProtocol protocol = HubProtocol.Json, Uri? node = null)
     {
-        var proxy = ChatHubProxy.Create(Server.BaseUri, () => Task.FromResult<string?>(AccessToken), protocol);
+        var proxy = ChatHubProxy.Create(node ?? Server.BaseUri, () => Task.FromResult<string?>(AccessToken), protocol);
         var events = new RecordedEvents();
         proxy.Register(events);
         await proxy.StartAsync(TestContext.Current.CancellationToken).Bounded();
