@@ -24,7 +24,8 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<SessionCheck>();
         builder.Services.AddSingleton<LoginLockout>();
-        builder.Services.Configure<HubOptions>(options => options.AddFilter<SessionHubFilter>());
+        // Post-configured, so it runs inside the chat's error filter: a store outage during the check is answered like any other.
+        builder.Services.PostConfigure<HubOptions>(options => options.AddFilter<SessionHubFilter>());
 
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
