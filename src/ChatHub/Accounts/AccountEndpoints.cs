@@ -9,7 +9,7 @@ namespace ChatHub.Accounts;
 /// <summary>Signing up, in and out: <c>/api/auth</c>, open to anyone.</summary>
 public static class AccountEndpoints
 {
-    public const string WrongCredentials = "The email or password is incorrect.";
+    private const string WrongCredentials = "The email or password is incorrect.";
 
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {

@@ -16,8 +16,12 @@ public sealed class LoginLockout(IMemoryCache cache, IOptions<AuthOptions> optio
     }
 
     /// <summary>How long the email stays locked; null when it may try now.</summary>
-    public TimeSpan? LockedFor(string email) =>
-        cache.TryGetValue(LockKey(email), out DateTimeOffset until) && until > clock.GetUtcNow() ? until - clock.GetUtcNow() : null;
+    public TimeSpan? LockedFor(string email)
+    {
+        if (!cache.TryGetValue(LockKey(email), out DateTimeOffset until)) return null;
+        var left = until - clock.GetUtcNow();
+        return left > TimeSpan.Zero ? left : null;
+    }
 
     public void Failed(string email)
     {

@@ -43,6 +43,9 @@ public interface IUserStore
     /// <summary>Applies the changes in one atomic write and returns the user as changed; null when there is no such user.</summary>
     Task<User?> UpdateAsync(string id, UserChanges changes, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> users in id order (the order they signed up), after <paramref name="afterId"/> when given.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> users in id order (the order they signed up), after <paramref name="afterId"/>
+    /// when given; callers pass a valid id (<see cref="Infrastructure.Ids.IsValid"/>).
+    /// </summary>
     Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, CancellationToken cancellationToken);
 }

@@ -6,6 +6,8 @@ namespace ChatHub.Infrastructure;
 /// <summary>RFC 7807 answers with a <c>detail</c> safe to show a user.</summary>
 public static class Problems
 {
+    public const string TooManyRequestsTitle = "Too many requests.";
+
     public static ProblemHttpResult BadRequest(string detail) => Make(StatusCodes.Status400BadRequest, "The request is invalid.", detail);
 
     public static ProblemHttpResult Unauthorized(string detail) => Make(StatusCodes.Status401Unauthorized, "Not signed in.", detail);
@@ -22,8 +24,6 @@ public static class Problems
         SetRetryAfter(response, retryAfter);
         return Make(StatusCodes.Status429TooManyRequests, TooManyRequestsTitle, detail);
     }
-
-    public const string TooManyRequestsTitle = "Too many requests.";
 
     /// <summary>Whole seconds, rounded up and at least one, so a client that waits that long is not refused again.</summary>
     public static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));

@@ -111,7 +111,7 @@ public sealed class HardeningTests(SharedServer shared) : IClassFixture<SharedSe
             Header("Content-Security-Policy"));
     }
 
-    /// <summary>A conversation store whose every call fails with a message no client should ever see.</summary>
+    /// <summary>A conversation store whose every call fails with a message no client should ever see. Not sealed: the proxy derives from it.</summary>
     public class BrokenStore : DispatchProxy
     {
         public const string Secret = "/var/lib/secret-path connection refused";

@@ -87,7 +87,7 @@ public sealed partial class SessionService(
     /// The stored form of a presented token; null when it cannot be one of ours. A plain hash is enough:
     /// the value is 256 random bits, so there is nothing to guess and nothing to salt.
     /// </summary>
-    internal static string? Hash(string? presented)
+    private static string? Hash(string? presented)
     {
         if (presented is null || presented.Length != Base64Url.GetEncodedLength(TokenBytes)) return null;
         var value = new byte[TokenBytes];
