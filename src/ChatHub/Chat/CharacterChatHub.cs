@@ -32,7 +32,7 @@ public sealed class CharacterChatHub(
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
-        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id);
+        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { MaxTokens = quotas.MaxTokensFor(Context.User!) };
         if (await replies.TryReserveAsync(run, quotas.ConcurrentRepliesFor(Context.User!)) is { } refusal)
         {
             // A retry of a message that was stored is answered as the first time, even while its reply runs.
