@@ -4,6 +4,7 @@ using ChatHub.Chat;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
+using ChatHub.Quotas;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
 using ChatHub.Web;
@@ -20,6 +21,7 @@ public static class ChatHubApp
         builder.AddServiceDefaults()
             .AddStorage()
             .AddAccounts()
+            .AddQuotas()
             .AddCharacters()
             .AddLlm()
             .AddChat()
@@ -27,8 +29,10 @@ public static class ChatHubApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // First, so every answer carries the headers; then the page, which is public and must come before authorization.
+        app.UseSecurityHeaders();
         app.UseWeb();
-        app.UseServiceDefaults();
+        app.UseServiceDefaults().UseQuotas();
         app.MapServiceDefaults()
             .MapAccounts()
             .MapCharacters()

@@ -54,12 +54,14 @@ public sealed partial class ChatPage : IAsyncDisposable
     /// Signs in when the page shows the form. It does not when the API handed out a refresh token,
     /// which the page keeps, so a reload or a second tab stays signed in.
     /// </summary>
-    public async Task SignInIfAskedAsync(TestUser user)
+    public Task SignInIfAskedAsync(TestUser user) => SignInIfAskedAsync(user.Email, user.Password);
+
+    public async Task SignInIfAskedAsync(string email, string password)
     {
         await Page.Locator("#auth-view:not([hidden]), #app-view:not([hidden])").First.WaitForAsync();
         if (await Page.Locator("#auth-view").IsVisibleAsync())
         {
-            await FillCredentialsAsync(user.Email, user.Password);
+            await FillCredentialsAsync(email, password);
             await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         }
         await Expect(Page.Locator("#app-view")).ToBeVisibleAsync();

@@ -34,7 +34,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
 
         await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(chat.Page.Locator("#auth-view")).ToBeVisibleAsync();
-        await chat.SignInIfAskedAsync(new TestUser(Server, "", email, "correct horse battery", ""));
+        await chat.SignInIfAskedAsync(email, "correct horse battery");
         await Expect(chat.Page.Locator("#conversation-list .conversation-name")).ToHaveTextAsync(["Sherlock Holmes"]);
         Assert.Empty(chat.Errors);
     }

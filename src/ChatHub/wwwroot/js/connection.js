@@ -16,7 +16,16 @@ export function refusal(error) {
   return at < 0 ? null : message.slice(at + REFUSAL_MARKER.length);
 }
 
-const retryDelay = (attempt) => (session.user() ? Math.min(500 * 2 ** attempt, MAX_RETRY_DELAY_MS) : null);
+/**
+ * Retries for as long as the user is signed in. A reconnect that keeps failing may also be a token
+ * the server no longer accepts (password or role changed): asking the API then refreshes it, or
+ * ends the session.
+ */
+function retryDelay(attempt) {
+  if (!session.user()) return null;
+  if (attempt >= 2) session.check();
+  return Math.min(500 * 2 ** attempt, MAX_RETRY_DELAY_MS);
+}
 
 /**
  * A connection that is started at once and kept up. `ready` settles when it is first connected.

@@ -69,6 +69,11 @@ export async function api(method, path, body) {
   }
 }
 
+/** Asks the API whether the session still holds: refreshes the token, or ends the session. */
+export async function check() {
+  await api("GET", "/api/me").catch(() => {});
+}
+
 /** Ends the session here and tells the page (which shows the sign-in form). */
 export function end() {
   const signedIn = current !== null;
