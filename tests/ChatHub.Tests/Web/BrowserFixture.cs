@@ -30,12 +30,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await ChatServer.StartAsync(new Dictionary<string, string>
-        {
-            ["Llm:Simulated:TokensPerSecond"] = "15",
-            ["Llm:Simulated:TimeToFirstTokenMs"] = "50",
-            ["Chat:MaxMessageChars"] = MaxMessageChars.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        _server = await ChatServer.StartAsync(ServerSettings());
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (.ci/run does it).");
@@ -51,12 +46,20 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new context (its own storage, so its own user) with one page on the service.</summary>
-    public async Task<ChatPage> OpenAsync(int width = 1280, int height = 800)
+    /// <summary>Settings of every web test server: a model slow enough to watch it stream.</summary>
+    public static Dictionary<string, string> ServerSettings() => new()
+    {
+        ["Llm:Simulated:TokensPerSecond"] = "15",
+        ["Llm:Simulated:TimeToFirstTokenMs"] = "50",
+        ["Chat:MaxMessageChars"] = MaxMessageChars.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A new context (its own storage, so its own user) with one page on the service, or on <paramref name="server"/>.</summary>
+    public async Task<ChatPage> OpenAsync(int width = 1280, int height = 800, ChatServer? server = null)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseUri.ToString(),
+            BaseURL = (server ?? Server).BaseUri.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             DeviceScaleFactor = 1,
         });

@@ -1,4 +1,6 @@
+using System.Net;
 using ChatHub.Chat;
+using ChatHub.Contracts;
 using ChatHub.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -9,6 +11,23 @@ namespace ChatHub.Tests.Web;
 public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private ChatServer Server => browser.Server;
+
+    [Theory]
+    [InlineData("/", "text/html")]
+    [InlineData("/js/app.js", "text/javascript")]
+    [InlineData("/lib/signalr/signalr.min.js", "text/javascript")]
+    public async Task ThePageIsServedWithoutATokenAndUnderTheSecurityHeaders(string path, string contentType)
+    {
+        using var http = Server.CreateHttpClient();
+
+        using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+        using var api = await http.GetAsync(Routes.Conversations, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+    }
 
     [Fact]
     public async Task ANewUserSignsUpAndWatchesTheReplyGrowUntilItCompletes()

@@ -4,7 +4,7 @@ import * as session from "./session.js";
 
 const { HubConnectionBuilder, HttpTransportType, LogLevel } = window.signalR;
 const REFUSAL_MARKER = "HubException: ";
-const MAX_RETRY_DELAY_MS = 10_000;
+const MAX_RETRY_DELAY_MS = 5_000;
 
 /**
  * The part of a hub error meant for the user when the server refused the call (too long, rate
@@ -24,7 +24,8 @@ export function refusal(error) {
 function retryDelay(attempt) {
   if (!session.user()) return null;
   if (attempt >= 2) session.check();
-  return Math.min(500 * 2 ** attempt, MAX_RETRY_DELAY_MS);
+  // Linear and jittered: back quickly after a restart, without every page knocking at once.
+  return Math.min(500 * (attempt + 1), MAX_RETRY_DELAY_MS) * (0.75 + Math.random() / 2);
 }
 
 /**
