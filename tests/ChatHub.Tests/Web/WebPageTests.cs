@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using ChatHub.Chat;
 using ChatHub.Contracts;
 using ChatHub.Tests.Support;
@@ -10,6 +11,8 @@ namespace ChatHub.Tests.Web;
 /// <summary>The web page in a real browser (Debian's chromium) against the real service and its simulated model.</summary>
 public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
+    private const string SherlockId = "6740a1000000000000000001";
+
     private ChatServer Server => browser.Server;
 
     [Theory]
@@ -161,9 +164,37 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(chat.Messages).ToHaveCountAsync(0);
         await Expect(chat.MessageBox).ToHaveValueAsync(tooLong);
 
-        await chat.SendAsync("Short and sweet.");
+        await chat.MessageBox.FillAsync("Short");
+        await chat.MessageBox.PressAsync("Shift+Enter");
+        await chat.MessageBox.PressSequentiallyAsync("and sweet.");
+        await Expect(chat.Messages).ToHaveCountAsync(0);
+        await chat.MessageBox.PressAsync("Enter");
         await Expect(chat.ComposerError).ToBeHiddenAsync();
-        await Expect(chat.UserMessages.Locator(".content")).ToHaveTextAsync(["Short and sweet."]);
+        await Expect(chat.UserMessages.Locator(".content")).ToHaveTextAsync(["Short\nand sweet."]);
+    }
+
+    [Fact]
+    public async Task AConversationIsDeletedAfterConfirmation()
+    {
+        var user = await Server.CreateUserAsync();
+        var kept = await user.CreateConversationAsync(SherlockId);
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user);
+        var deleted = await chat.StartConversationAsync("Ada the Tutor");
+        var delete = chat.Page.GetByRole(AriaRole.Button, new() { Name = "Delete conversation with Ada the Tutor" });
+
+        await delete.ClickAsync();
+        await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(chat.Page.Locator("#conversation-list > li")).ToHaveCountAsync(2);
+        await delete.ClickAsync();
+        await chat.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+
+        await Expect(chat.Page.Locator("#conversation-list > li")).ToHaveCountAsync(1);
+        await Expect(chat.Page.Locator("#picker-view")).ToBeVisibleAsync();
+        using var http = user.Http();
+        var left = await http.GetFromJsonAsync<ConversationDto[]>(Routes.Conversations, TestContext.Current.CancellationToken);
+        Assert.Equal([kept.Id], left!.Select(c => c.Id));
+        Assert.NotEqual(kept.Id, deleted);
     }
 
     /// <summary>

@@ -3,8 +3,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace ChatHub.Tests.Web;
 
-/// <summary>The page across a server restart: its own server on a fixed port, stopped and started again on the same data.</summary>
-public sealed class WebReconnectTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+/// <summary>Web page tests that need a server of their own: other settings, or one that stops and starts again.</summary>
+public sealed class WebPageOwnServerTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task AMessageSentWhileOfflineIsKeptAndSentOnceWhenTheServerIsBack()
@@ -31,5 +31,31 @@ public sealed class WebReconnectTests(BrowserFixture browser) : IClassFixture<Br
         var stored = await (user with { Server = second }).MessagesAsync(conversationId);
         Assert.Equal(["Are you still there?"], stored.Where(m => m.Sender == "user").Select(m => m.Message));
         Assert.Single(stored, m => m.Sender == "ai");
+    }
+
+    [Fact]
+    public async Task ScrollingToTheTopLoadsOlderMessages()
+    {
+        const int snapshot = 4;
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string> { ["Chat:SnapshotMessages"] = $"{snapshot}" });
+        var user = await server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using (var device = await user.ConnectAsync())
+        {
+            for (var turn = 1; turn <= 3; turn++)
+            {
+                var sent = await device.SendAsync(conversation.Id, $"Question number {turn}");
+                await device.Events.Completed(sent.ReplyId);
+            }
+        }
+        await using var chat = await browser.OpenAsync(375, 560, server);
+
+        await chat.OpenSignedInAsync(user, $"/#/c/{conversation.Id}");
+        await Expect(chat.Messages).ToHaveCountAsync(snapshot);
+        await chat.Page.Locator("#messages").EvaluateAsync("list => list.scrollTop = 0");
+
+        await Expect(chat.Messages).ToHaveCountAsync(6);
+        await Expect(chat.UserMessages.First.Locator(".content")).ToHaveTextAsync("Question number 1");
+        await Expect(chat.Page.Locator("#history-status")).ToHaveTextAsync("This is the start of your conversation.");
     }
 }
