@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using ChatHub.Tests.Support;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -95,6 +97,18 @@ public sealed partial class ChatPage : IAsyncDisposable
     }
 
     public async Task ExpectLastReplyAsync(string status) => await Expect(LastReply).ToHaveAttributeAsync("data-status", status);
+
+    /// <summary>Fails with axe-core's findings (WCAG 2.1 A and AA, best practices) on the screen as it is now.</summary>
+    public async Task AssertAccessibleAsync()
+    {
+        var results = await Page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+        });
+        var problems = results.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => $"{n.Target} {n.Html}"))}");
+        Assert.True(results.Violations.Length == 0, string.Join(Environment.NewLine, problems));
+    }
 
     public async Task ScreenshotAsync(string path) => await Page.ScreenshotAsync(new() { Path = path });
 

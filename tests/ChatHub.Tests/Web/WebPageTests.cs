@@ -215,15 +215,18 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         await desktop.GotoAsync();
         await Expect(desktop.Page.Locator("#auth-view")).ToBeVisibleAsync();
         await desktop.ScreenshotAsync(Shot("sign-in"));
+        await desktop.AssertAccessibleAsync();
         await desktop.SignInIfAskedAsync(user);
         await Expect(desktop.Page.Locator(".character-card")).Not.ToHaveCountAsync(0);
         await desktop.ScreenshotAsync(Shot("characters"));
+        await desktop.AssertAccessibleAsync();
         var conversationId = await desktop.StartConversationAsync();
         await desktop.SendAsync("Can you explain **deduction** in `three` steps?");
         await desktop.ReplyTextWhileStreamingAsync();
         await desktop.Page.WaitForFunctionAsync(
             "() => document.querySelector('#message-list > li.msg-ai[data-status=streaming] .content')?.textContent.length > 90");
         await desktop.ScreenshotAsync(Shot("conversation-streaming"));
+        await desktop.AssertAccessibleAsync();
         await desktop.ExpectLastReplyAsync("complete");
 
         await using var phone = await browser.OpenAsync(375, 812);
@@ -233,6 +236,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         await phone.Page.GetByRole(AriaRole.Button, new() { Name = "Open conversations" }).ClickAsync();
         await phone.Page.WaitForFunctionAsync("() => document.querySelector('#sidebar').getBoundingClientRect().left === 0");
         await phone.ScreenshotAsync(Shot("phone-menu"));
+        await phone.AssertAccessibleAsync();
 
         foreach (var name in new[] { "sign-in", "characters", "conversation-streaming", "phone-conversation", "phone-menu" })
         {

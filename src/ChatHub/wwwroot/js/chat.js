@@ -82,6 +82,7 @@ export class ChatView {
   async open(conversation, character, ready) {
     this.#conversation = conversation;
     this.#character = character;
+    this.#watching = null;
     this.#entries = [];
     this.#hasMore = false;
     this.#list.replaceChildren();
@@ -123,7 +124,7 @@ export class ChatView {
     this.#watching = watching;
     try {
       const snapshot = await this.#hub.invoke("WatchConversation", id);
-      if (this.#watching === watching) this.#applySnapshot(snapshot);
+      if (this.#watching === watching && id === this.conversationId) this.#applySnapshot(snapshot);
     } catch (error) {
       const reason = refusal(error);
       if (reason !== null && this.#watching === watching) this.#onMissing(reason);

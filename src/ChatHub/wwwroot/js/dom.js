@@ -5,7 +5,7 @@ export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
-    if (key.includes("-") || key === "role" || key === "for") node.setAttribute(key, value === true ? "" : value);
+    if (key.includes("-") || key === "role") node.setAttribute(key, value === true ? "" : value);
     else node[key] = value;
   }
   node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
@@ -30,14 +30,14 @@ export function show(node, visible = true) {
   node.hidden = !visible;
 }
 
-export function initials(name) {
+function initials(name) {
   const words = name.trim().split(/\s+/).filter((word) => /^\p{L}/u.test(word));
   const picked = words.length > 1 ? [words[0], words[words.length - 1]] : words;
   return picked.map((word) => word[0].toUpperCase()).join("") || "?";
 }
 
 /** One of eight avatar colours, stable for an id; a class, because the page allows no inline styles. */
-export function hueClass(id) {
+function hueClass(id) {
   let hash = 0;
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return `hue-${hash % 8}`;

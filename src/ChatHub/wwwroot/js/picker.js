@@ -27,16 +27,11 @@ export class Picker {
     show(this.#root, false);
   }
 
+  /** A card: its button holds just the name (the accessible name); a stretched hit area makes the whole card clickable. */
   #card(character) {
     const traits = character.personality?.traits ?? [];
-    const ids = { name: `character-${character.id}-name`, description: `character-${character.id}-description` };
-    const button = el("button", { type: "button", className: "character-card", "aria-labelledby": ids.name, "aria-describedby": ids.description },
-      el("span", { className: "character-top" },
-        avatar(character.id, character.name, "avatar-lg"),
-        el("span", { className: "character-name", id: ids.name }, character.name)),
-      el("span", { className: "character-description", id: ids.description }, character.description),
-      el("span", { className: "traits" }, traits.slice(0, 3).map((trait) => el("span", { className: "trait" }, trait))),
-      el("span", { className: "character-cta", "aria-hidden": "true" }, "Start chatting →"));
+    const descriptionId = `character-${character.id}-description`;
+    const button = el("button", { type: "button", className: "character-pick", "aria-describedby": descriptionId }, character.name);
     button.addEventListener("click", async () => {
       button.disabled = true;
       this.#error.textContent = "";
@@ -48,6 +43,12 @@ export class Picker {
         button.disabled = false;
       }
     });
-    return el("li", {}, button);
+    return el("li", { className: "character-card" },
+      el("div", { className: "character-top" },
+        avatar(character.id, character.name, "avatar-lg"),
+        el("h2", { className: "character-name" }, button)),
+      el("p", { className: "character-description", id: descriptionId }, character.description),
+      el("p", { className: "traits" }, traits.slice(0, 3).map((trait) => el("span", { className: "trait" }, trait))),
+      el("span", { className: "character-cta", "aria-hidden": "true" }, "Start chatting →"));
   }
 }

@@ -11,7 +11,7 @@ let refreshing = null;
 const endedListeners = new Set();
 
 /** An API answer other than 2xx, with its RFC 7807 problem when there is one. */
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(status, problem) {
     super(problem?.detail || problem?.title || `The server answered ${status}.`);
     this.status = status;

@@ -10,6 +10,7 @@ export class Sidebar {
   #drawer = $("#sidebar");
   #scrim = $("#scrim");
   #toggle = $("#menu-open");
+  #main = $("main.main");
   #conversations = [];
   #characters = new Map();
   #currentId = null;
@@ -68,6 +69,8 @@ export class Sidebar {
   openDrawer() {
     this.#drawer.classList.add("open");
     this.#drawer.inert = false;
+    // Open, the drawer is modal: what is behind it takes no focus.
+    this.#main.inert = true;
     show(this.#scrim);
     this.#toggle.setAttribute("aria-expanded", "true");
     (this.#drawer.querySelector("[aria-current]") ?? $("#new-chat")).focus();
@@ -78,14 +81,19 @@ export class Sidebar {
     const wasOpen = this.#drawer.classList.contains("open");
     this.#drawer.classList.remove("open");
     this.#drawer.inert = narrow.matches;
+    this.#main.inert = false;
     show(this.#scrim, false);
     this.#toggle.setAttribute("aria-expanded", "false");
     if (wasOpen && returnFocus) this.#toggle.focus();
   }
 
   #render() {
+    // The list is drawn anew; whoever had focus in it keeps it.
+    const focused = this.#list.contains(document.activeElement) ? document.activeElement : null;
+    const focusedId = focused?.closest("li")?.dataset.id;
     show(this.#empty, this.#conversations.length === 0);
     this.#list.replaceChildren(...this.#conversations.map((conversation) => this.#item(conversation)));
+    if (focusedId) this.#list.querySelector(`li[data-id="${CSS.escape(focusedId)}"] .${focused.classList[0]}`)?.focus();
   }
 
   #item(conversation) {
