@@ -1,3 +1,4 @@
+using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.Google;
@@ -50,7 +51,7 @@ public static class OAuthExtensions
         }
 
         builder.Services.AddSingleton(new OAuthProviders(providers));
-        builder.Services.AddSingleton(new ReturnUrls(Infrastructure.Hardening.CorsOrigins(builder.Configuration)));
+        builder.Services.AddSingleton(new ReturnUrls(Hardening.CorsOrigins(builder.Configuration)));
         builder.Services.AddSingleton<ProviderTokenProtector>();
         builder.Services.AddSingleton<LinkStates>();
         builder.Services.AddSingleton<SignInCodes>();
