@@ -4,6 +4,7 @@ using ChatHub.Chat;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
+using ChatHub.Observability;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
 
@@ -17,6 +18,7 @@ public static class ChatHubApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults()
+            .AddObservability()
             .AddStorage()
             .AddAccounts()
             .AddCharacters()
@@ -28,6 +30,7 @@ public static class ChatHubApp
         var app = builder.Build();
         app.UseServiceDefaults();
         app.MapServiceDefaults()
+            .MapObservability()
             .MapAccounts()
             .MapCharacters()
             .MapConversations()
