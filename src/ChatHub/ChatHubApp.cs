@@ -5,6 +5,7 @@ using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
 using ChatHub.Observability;
+using ChatHub.Quotas;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
 
@@ -21,6 +22,7 @@ public static class ChatHubApp
             .AddObservability()
             .AddStorage()
             .AddAccounts()
+            .AddQuotas()
             .AddCharacters()
             .AddLlm()
             .AddChat()
@@ -28,7 +30,7 @@ public static class ChatHubApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseServiceDefaults();
+        app.UseServiceDefaults().UseQuotas();
         app.MapServiceDefaults()
             .MapObservability()
             .MapAccounts()

@@ -3,6 +3,7 @@ using ChatHub.Contracts;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Observability;
+using ChatHub.Quotas;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ namespace ChatHub.Chat;
 public sealed class CharacterChatHub(
     IConversationStore conversations,
     ReplyCoordinator replies,
+    IQuotaService quotas,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
     TimeProvider clock) : Hub<IChatClient>, IChatHub
@@ -26,13 +28,14 @@ public sealed class CharacterChatHub(
         var text = Validate(request);
         var userId = Context.User!.UserId();
         var conversation = await OwnedConversationAsync(request.ConversationId, userId);
+        if (await quotas.TryTakeMessageAsync(Context.User!) is { } tooFast) throw new HubException(tooFast);
         var group = ChatGroups.Conversation(conversation.Id);
         // The sender watches its own conversation, so it gets the reply it asked for.
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
         var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id);
-        if (await replies.TryReserveAsync(run) is { } refusal)
+        if (await replies.TryReserveAsync(run, quotas.ConcurrentRepliesFor(Context.User!)) is { } refusal)
         {
             // A retry of a message that was stored is answered as the first time, even while its reply runs.
             var earlier = await conversations.FindByClientMessageIdAsync(conversation.Id, userId, request.ClientMessageId, Context.ConnectionAborted);

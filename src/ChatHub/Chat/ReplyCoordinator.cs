@@ -34,20 +34,20 @@ public sealed class ReplyCoordinator(
     private bool _stopping;
 
     /// <summary>Takes a slot for the run, here and deployment-wide; returns why not (a message for the user) when none is free.</summary>
-    public async ValueTask<string?> TryReserveAsync(ReplyRun run)
+    /// <param name="maxPerUser">The user's quota of replies in flight.</param>
+    public async ValueTask<string?> TryReserveAsync(ReplyRun run, int maxPerUser)
     {
-        var limit = settings.Value.MaxConcurrentRepliesPerUser;
         lock (_lock)
         {
             if (_stopping) return "The service is restarting. Please send your message again in a moment.";
             if (_byConversation.ContainsKey(run.ConversationId)) return Refusals.ConversationBusy;
             var count = _perUser.GetValueOrDefault(run.UserId);
-            if (count >= limit) return Refusals.TooManyReplies(limit);
+            if (count >= maxPerUser) return Refusals.TooManyReplies(maxPerUser);
             _byConversation[run.ConversationId] = run;
             _byReply[run.ReplyId] = run;
             _perUser[run.UserId] = count + 1;
         }
-        var refusal = await registry.TryReserveAsync(run, limit);
+        var refusal = await registry.TryReserveAsync(run, maxPerUser);
         if (refusal is not null) ReleaseLocal(run);
         return refusal;
     }

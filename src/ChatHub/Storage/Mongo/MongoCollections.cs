@@ -2,7 +2,7 @@ using MongoDB.Driver;
 
 namespace ChatHub.Storage.Mongo;
 
-/// <summary>The seed's collection names, in one place.</summary>
+/// <summary>The collection names (the seed's, and <c>refresh_tokens</c>), in one place.</summary>
 internal static class MongoCollections
 {
     public static IMongoCollection<UserDocument> Users(this IMongoDatabase database) =>
@@ -13,6 +13,9 @@ internal static class MongoCollections
 
     public static IMongoCollection<ConversationDocument> Conversations(this IMongoDatabase database) =>
         database.GetCollection<ConversationDocument>("conversations");
+
+    public static IMongoCollection<RefreshTokenDocument> RefreshTokens(this IMongoDatabase database) =>
+        database.GetCollection<RefreshTokenDocument>("refresh_tokens");
 
     /// <summary>False when the document collides with a unique index (its <c>_id</c> or another): the port's "already exists".</summary>
     public static async Task<bool> TryInsertAsync<TDocument>(this IMongoCollection<TDocument> collection, TDocument document, CancellationToken cancellationToken)

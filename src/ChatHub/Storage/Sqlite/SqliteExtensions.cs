@@ -1,4 +1,5 @@
 using ChatHub.Accounts;
+using ChatHub.Accounts.Sessions;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using Microsoft.Data.Sqlite;
@@ -12,6 +13,7 @@ public static class SqliteExtensions
         services.AddSingleton(new SqliteDatabase(connectionString));
         services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IUserStore, SqliteUserStore>();
+        services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         services.AddSingleton<ICharacterStore, SqliteCharacterStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         return services;
