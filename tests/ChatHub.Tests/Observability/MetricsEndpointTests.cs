@@ -1,4 +1,5 @@
 using System.Net;
+using ChatHub.Contracts;
 using ChatHub.Observability;
 using ChatHub.Tests.Support;
 
@@ -39,7 +40,7 @@ public sealed class MetricsEndpointTests
     {
         await using var server = await ChatServer.StartAsync();
         using var anonymous = server.CreateHttpClient();
-        await anonymous.GetStringAsync(Contracts.Routes.HealthLive, Ct).Bounded();
+        await anonymous.GetStringAsync(Routes.HealthLive, Ct).Bounded();
 
         var scrape = new PrometheusText(await anonymous.GetStringAsync(ObservabilityExtensions.MetricsPath, Ct).Bounded());
 

@@ -1,3 +1,4 @@
+using ChatHub.Contracts;
 using ChatHub.Observability;
 using ChatHub.Tests.Support;
 
@@ -16,8 +17,8 @@ public sealed class TracingTests
         });
         const string secret = "my-very-private-words";
         TestUser user;
-        Contracts.SendMessageResult sent;
-        Contracts.ConversationDto conversation;
+        SendMessageResult sent;
+        ConversationDto conversation;
         await using (server)
         {
             user = await server.CreateUserAsync();
@@ -45,7 +46,7 @@ public sealed class TracingTests
     public async Task AnOtlpEndpointThatIsNotAnHttpUrlStopsStartUpNamingTheKey()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ChatServer.StartAsync(
-            new Dictionary<string, string> { ["Telemetry:OtlpEndpoint"] = "collector:4317" }));
+            new Dictionary<string, string> { ["Telemetry:OtlpEndpoint"] = "collector:4317" }).Bounded());
 
         Assert.Contains("Telemetry:OtlpEndpoint", error.Message);
     }
