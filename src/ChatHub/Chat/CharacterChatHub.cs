@@ -28,14 +28,15 @@ public sealed class CharacterChatHub(
         var text = Validate(request);
         var userId = Context.User!.UserId();
         var conversation = await OwnedConversationAsync(request.ConversationId, userId);
-        if (await quotas.TryTakeMessageAsync(Context.User!) is { } tooFast) throw new HubException(tooFast);
         var group = ChatGroups.Conversation(conversation.Id);
         // The sender watches its own conversation, so it gets the reply it asked for.
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
-        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id);
-        if (await replies.TryReserveAsync(run, quotas.ConcurrentRepliesFor(Context.User!)) is { } refusal)
+        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { MaxTokens = quotas.MaxTokensFor(Context.User!) };
+        var refusal = await quotas.TryTakeMessageAsync(Context.User!)
+            ?? await replies.TryReserveAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
+        if (refusal is not null)
         {
             // A retry of a message that was stored is answered as the first time, even while its reply runs.
             var earlier = await conversations.FindByClientMessageIdAsync(conversation.Id, userId, request.ClientMessageId, Context.ConnectionAborted);

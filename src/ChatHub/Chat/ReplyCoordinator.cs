@@ -132,7 +132,7 @@ public sealed class ReplyCoordinator(
             else
             {
                 var history = await conversations.GetMessagesAsync(run.ConversationId, run.UserId, settings.Value.HistoryMessages, null, run.Token);
-                var request = prompts.Build(character, history?.Messages ?? []);
+                var request = prompts.Build(character, history?.Messages ?? [], run.MaxTokens);
                 await foreach (var update in model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token))
                 {
                     var text = update.Text;
