@@ -4,6 +4,7 @@ using ChatHub.Chat;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
+using ChatHub.Observability;
 using ChatHub.Quotas;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
@@ -18,6 +19,7 @@ public static class ChatHubApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults()
+            .AddObservability()
             .AddStorage()
             .AddAccounts()
             .AddQuotas()
@@ -30,6 +32,7 @@ public static class ChatHubApp
         var app = builder.Build();
         app.UseServiceDefaults().UseQuotas();
         app.MapServiceDefaults()
+            .MapObservability()
             .MapAccounts()
             .MapCharacters()
             .MapConversations()
