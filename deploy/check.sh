@@ -12,13 +12,19 @@ cd "$(dirname "$0")/.."
 # The Dockerfile must run exactly this, with `-o /app`; step 2 runs it with a temporary output.
 PUBLISH="dotnet publish src/ChatHub/ChatHub.csproj -c Release"
 
-if ! python3 -c 'import yaml' 2>/dev/null; then
+# Whichever python3 has PyYAML: a version manager's python3 may come first on PATH, while
+# Debian's python3-yaml is for /usr/bin/python3.
+PY=""
+for candidate in python3 /usr/bin/python3; do
+  if "$candidate" -c 'import yaml' 2>/dev/null; then PY="$candidate"; break; fi
+done
+if [ -z "$PY" ]; then
   echo "check.sh needs PyYAML: apt-get install -y python3-yaml" >&2
   exit 1
 fi
 
 echo "== deploy/: compose.yaml, .env.example, nginx.conf, Dockerfile"
-PUBLISH="$PUBLISH" python3 - <<'PY'
+PUBLISH="$PUBLISH" "$PY" - <<'PY'
 import os, re, sys, yaml
 
 failures = []
