@@ -4,6 +4,7 @@ using ChatHub.Chat;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
+using ChatHub.Observability;
 using ChatHub.Quotas;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
@@ -19,6 +20,7 @@ public static class ChatHubApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults()
+            .AddObservability()
             .AddStorage()
             .AddAccounts()
             .AddQuotas()
@@ -34,6 +36,7 @@ public static class ChatHubApp
         app.UseWeb();
         app.UseServiceDefaults().UseQuotas();
         app.MapServiceDefaults()
+            .MapObservability()
             .MapAccounts()
             .MapCharacters()
             .MapConversations()

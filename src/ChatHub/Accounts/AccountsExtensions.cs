@@ -1,4 +1,5 @@
 using ChatHub.Accounts.Admin;
+using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
@@ -76,8 +77,8 @@ public static class AccountsExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));
-        return builder;
+        return builder.AddOAuth();
     }
 
-    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app) => app.MapAuth().MapMe().MapAdmin();
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app) => app.MapAuth().MapMe().MapAdmin().MapOAuth();
 }

@@ -2,6 +2,7 @@ using ChatHub.Accounts;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
+using ChatHub.Observability;
 using ChatHub.Quotas;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed class CharacterChatHub(
     ReplyCoordinator replies,
     IQuotaService quotas,
     IOptions<ChatSettings> settings,
+    ChatMetrics metrics,
     TimeProvider clock) : Hub<IChatClient>, IChatHub
 {
     private const string NoSuchConversation = "There is no conversation with that id.";
@@ -47,6 +49,7 @@ public sealed class CharacterChatHub(
             var appended = await conversations.AppendUserMessageAsync(conversation.Id, userId, message, CancellationToken.None)
                 ?? throw new HubException(NoSuchConversation);
             if (!appended.Appended) return Result(appended.Message);
+            metrics.MessageReceived();
 
             await Clients.OthersInGroup(group).MessageAppended(new MessageAppended { ConversationId = conversation.Id, Message = message.ToDto() });
             replies.Start(run, conversation);

@@ -1,4 +1,6 @@
+using ChatHub.Tests.OAuth;
 using ChatHub.Tests.Support;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace ChatHub.Tests.Web;
@@ -57,5 +59,27 @@ public sealed class WebPageOwnServerTests(BrowserFixture browser) : IClassFixtur
         await Expect(chat.Messages).ToHaveCountAsync(6);
         await Expect(chat.UserMessages.First.Locator(".content")).ToHaveTextAsync("Question number 1");
         await Expect(chat.Page.Locator("#history-status")).ToHaveTextAsync("This is the start of your conversation.");
+    }
+
+    [Fact]
+    public async Task SigningInWithAProviderComesBackToThePageSignedInOrWithTheReason()
+    {
+        await using var provider = await FakeOidcProvider.StartAsync(TestContext.Current.CancellationToken);
+        var settings = provider.Configuration("fake").Append(new("OAuth:Providers:fake:DisplayName", "Fake ID")).ToDictionary();
+        await using var server = await ChatServer.StartAsync(settings);
+        await using var chat = await browser.OpenAsync(server: server);
+        await chat.GotoAsync();
+        var continueWith = chat.Page.GetByRole(AriaRole.Link, new() { Name = "Continue with Fake ID" });
+
+        provider.NextUser = FakeUser.New(emailVerified: false);
+        await continueWith.ClickAsync();
+        await Expect(chat.Page.Locator("#auth-notice")).ToHaveTextAsync("The provider did not confirm your email address, so no account was made.");
+
+        var user = FakeUser.New();
+        provider.NextUser = user;
+        await continueWith.ClickAsync();
+        await Expect(chat.Page.Locator("#user-email")).ToHaveTextAsync(user.Email);
+        await Expect(chat.Page.Locator("#picker-view")).ToBeVisibleAsync();
+        Assert.DoesNotContain("oauth", chat.Page.Url);
     }
 }

@@ -1,4 +1,5 @@
 using ChatHub.Accounts;
+using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Characters;
 using ChatHub.Conversations;
@@ -14,6 +15,8 @@ public static class SqliteExtensions
         services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IUserStore, SqliteUserStore>();
         services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
+        services.AddSingleton<IOAuthAccountStore, SqliteOAuthAccountStore>();
+        services.AddSingleton<IOAuthLoginCodeStore, SqliteOAuthLoginCodeStore>();
         services.AddSingleton<ICharacterStore, SqliteCharacterStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         return services;

@@ -55,10 +55,6 @@ public sealed class SqliteRefreshTokenStore(SqliteDatabase db) : IRefreshTokenSt
         ExecuteAsync("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $user", cancellationToken, ("$user", userId));
 
     /// <summary>True when the statement changed exactly one row.</summary>
-    private async Task<bool> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var command = connection.Command(sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    private async Task<bool> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await db.ExecuteAsync(sql, cancellationToken, parameters) == 1;
 }

@@ -2,7 +2,7 @@
 import { $, avatar, show } from "./dom.js";
 import * as session from "./session.js";
 import { connect } from "./connection.js";
-import { AuthView } from "./auth.js";
+import { AuthView, providerReturn } from "./auth.js";
 import { ChatView } from "./chat.js";
 import { Picker } from "./picker.js";
 import { Sidebar } from "./sidebar.js";
@@ -38,9 +38,10 @@ addEventListener("hashchange", () => hub && route());
 boot();
 
 async function boot() {
-  const user = await session.restore();
+  const fromProvider = await providerReturn();
+  const user = fromProvider?.user ?? (await session.restore());
   if (user) await enter(user);
-  else auth.open();
+  else auth.open(fromProvider?.notice);
 }
 
 async function enter(user) {

@@ -1,5 +1,5 @@
 // The sign-in / sign-up screen.
-import { $, show } from "./dom.js";
+import { $, el, show } from "./dom.js";
 import * as session from "./session.js";
 
 const MODES = {
@@ -21,6 +21,31 @@ const MODES = {
   },
 };
 
+const PROVIDER_ERRORS = {
+  "email-in-use": "An account already uses this email address. Sign in with its password.",
+  "email-unverified": "The provider did not confirm your email address, so no account was made.",
+};
+const PROVIDER_FAILED = "Signing in with the provider did not work. Please try again.";
+
+/**
+ * Back from a sign-in provider, the address ends in #oauth=<code> or #oauth-error=<reason>:
+ * returns { user } or { notice }, or null when the page was not opened that way.
+ */
+export async function providerReturn() {
+  const answer = new URLSearchParams(location.hash.slice(1));
+  const code = answer.get("oauth");
+  const error = answer.get("oauth-error");
+  if (code === null && error === null) return null;
+  // The code is single use: keep it out of the address bar and the history.
+  history.replaceState(null, "", location.pathname + location.search);
+  if (error !== null) return { notice: PROVIDER_ERRORS[error] ?? PROVIDER_FAILED };
+  try {
+    return { user: await session.exchange(code) };
+  } catch {
+    return { notice: PROVIDER_FAILED };
+  }
+}
+
 export class AuthView {
   #root = $("#auth-view");
   #form = $("#auth-form");
@@ -38,6 +63,7 @@ export class AuthView {
       event.preventDefault();
       this.#send();
     });
+    session.providers().then((providers) => this.#renderProviders(providers));
   }
 
   /** Shows the form; a notice says why (e.g. the session ended). */
@@ -54,6 +80,16 @@ export class AuthView {
 
   close() {
     show(this.#root, false);
+  }
+
+  /** "Continue with ..." for each provider: the browser leaves for it and comes back to this page. */
+  #renderProviders(providers) {
+    $("#provider-list").replaceChildren(...providers.map(({ name, displayName }) => el("li", {},
+      el("a", {
+        className: "btn btn-secondary btn-block",
+        href: `/api/auth/oauth/${encodeURIComponent(name)}/start?returnUrl=${encodeURIComponent(location.pathname)}`,
+      }, `Continue with ${displayName}`))));
+    show($("#providers"), providers.length > 0);
   }
 
   #setMode(mode) {

@@ -24,6 +24,10 @@ export const onEnded = (listener) => endedListeners.add(listener);
 
 export const signIn = async (body) => adopt(await call("POST", "/api/auth/login", body));
 export const signUp = async (body) => adopt(await call("POST", "/api/auth/register", body));
+/** Back from a sign-in provider with a single-use code. */
+export const exchange = async (code) => adopt(await call("POST", "/api/auth/oauth/exchange", { code }));
+/** The sign-in providers configured: [{ name, displayName }], none when the list cannot be had. */
+export const providers = () => call("GET", "/api/auth/oauth/providers").catch(() => []);
 
 /** On page load: a stored refresh token starts a new session without asking for a password. */
 export async function restore() {
