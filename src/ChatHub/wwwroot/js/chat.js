@@ -93,7 +93,7 @@ export class ChatView {
     this.#history.textContent = "Loading messages…";
     this.#input.focus();
     await ready;
-    await this.watch();
+    await this.#watch();
   }
 
   close() {
@@ -110,7 +110,7 @@ export class ChatView {
 
   /** Back online: catch up on the open conversation, then send what could not be sent. */
   async resume() {
-    if (this.#conversation) await this.watch();
+    if (this.#conversation) await this.#watch();
     for (const entry of [...this.#outbox]) await this.#deliver(entry);
   }
 
@@ -118,7 +118,7 @@ export class ChatView {
    * Joins the conversation's audience and shows where it stands. Events that arrive while the
    * snapshot is on its way wait and are applied after it, so a delta is never lost or doubled.
    */
-  async watch() {
+  async #watch() {
     const id = this.conversationId;
     const watching = { buffer: [] };
     this.#watching = watching;
@@ -158,7 +158,7 @@ export class ChatView {
     if (entry?.status === "streaming" && seq <= entry.seq) return;
     if (!entry || entry.status !== "streaming" || seq !== entry.seq + 1) {
       // A gap (or a reply this page never saw start): the snapshot has the text so far.
-      if (entry?.status === "streaming" || !entry) this.watch();
+      if (entry?.status === "streaming" || !entry) this.#watch();
       return;
     }
     entry.seq = seq;
