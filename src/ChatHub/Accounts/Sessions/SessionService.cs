@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -18,15 +16,13 @@ public sealed partial class SessionService(
     TimeProvider clock,
     ILogger<SessionService> logger)
 {
-    private const int TokenBytes = 32;
-
     public Task<AuthResponse> StartAsync(User user, CancellationToken cancellationToken) =>
         IssueAsync(user, familyId: Ids.New(), cancellationToken);
 
     /// <summary>A new pair for a valid, unused refresh token; null for anything else (the same answer for every reason).</summary>
     public async Task<AuthResponse?> RefreshAsync(string? presented, CancellationToken cancellationToken)
     {
-        if (Hash(presented) is not { } hash) return null;
+        if (SecretTokens.HashOf(presented) is not { } hash) return null;
         var token = await tokens.FindAsync(hash, cancellationToken);
         var now = clock.UtcNowMs();
         if (token is null || token.Revoked || token.ExpiresAt <= now) return null;
@@ -57,7 +53,7 @@ public sealed partial class SessionService(
     /// <summary>Ends the session the token belongs to, on every device that shares it. Unknown tokens are ignored.</summary>
     public async Task EndAsync(string? presented, CancellationToken cancellationToken)
     {
-        if (Hash(presented) is { } hash && await tokens.FindAsync(hash, cancellationToken) is { } token)
+        if (SecretTokens.HashOf(presented) is { } hash && await tokens.FindAsync(hash, cancellationToken) is { } token)
         {
             await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
         }
@@ -68,9 +64,9 @@ public sealed partial class SessionService(
 
     private async Task<AuthResponse> IssueAsync(User user, string familyId, CancellationToken cancellationToken)
     {
-        var value = RandomNumberGenerator.GetBytes(TokenBytes);
+        var secret = SecretTokens.New();
         var now = clock.UtcNowMs();
-        var refresh = new RefreshToken(Ids.New(), Hash(value), familyId, user.Id, now, now.AddDays(options.Value.RefreshTokenDays));
+        var refresh = new RefreshToken(Ids.New(), secret.Hash, familyId, user.Id, now, now.AddDays(options.Value.RefreshTokenDays));
         await tokens.CreateAsync(refresh, cancellationToken);
         var access = accessTokens.Issue(user);
         return new AuthResponse
@@ -78,23 +74,10 @@ public sealed partial class SessionService(
             AccessToken = access.Token,
             ExpiresAt = access.ExpiresAt,
             User = user.ToDto(),
-            RefreshToken = Base64Url.EncodeToString(value),
+            RefreshToken = secret.Value,
             RefreshTokenExpiresAt = refresh.ExpiresAt,
         };
     }
-
-    /// <summary>
-    /// The stored form of a presented token; null when it cannot be one of ours. A plain hash is enough:
-    /// the value is 256 random bits, so there is nothing to guess and nothing to salt.
-    /// </summary>
-    private static string? Hash(string? presented)
-    {
-        if (presented is null || presented.Length != Base64Url.GetEncodedLength(TokenBytes)) return null;
-        var value = new byte[TokenBytes];
-        return Base64Url.TryDecodeFromChars(presented, value, out var written) && written == TokenBytes ? Hash(value) : null;
-    }
-
-    private static string Hash(byte[] value) => Convert.ToHexStringLower(SHA256.HashData(value));
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
         Message = "A used refresh token of user {UserId} was shown again; session {FamilyId} is revoked")]

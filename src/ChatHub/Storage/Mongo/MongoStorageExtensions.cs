@@ -1,5 +1,6 @@
 using ChatHub.Accounts;
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using MongoDB.Driver;
@@ -18,6 +19,13 @@ public static class MongoStorageExtensions
         services.AddSingleton<IRefreshTokenStore, MongoRefreshTokenStore>();
         services.AddSingleton<ICharacterStore, MongoCharacterStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
+        services.AddSingleton<ITwoFactorStore, MongoTwoFactorStore>();
+        services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.PasswordReset, (sp, _) =>
+            new MongoOneTimeTokenStore<PasswordResetDocument>(sp.GetRequiredService<IMongoDatabase>().PasswordResets()));
+        services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.AccountDeletion, (sp, _) =>
+            new MongoOneTimeTokenStore<AccountDeletionRequestDocument>(sp.GetRequiredService<IMongoDatabase>().AccountDeletionRequests()));
+        services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.LoginChallenge, (sp, _) =>
+            new MongoOneTimeTokenStore<LoginChallengeDocument>(sp.GetRequiredService<IMongoDatabase>().LoginChallenges()));
         services.AddSingleton<IStoreLifecycle, MongoStoreLifecycle>();
         return services;
     }

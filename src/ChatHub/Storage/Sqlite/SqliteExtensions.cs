@@ -1,5 +1,6 @@
 using ChatHub.Accounts;
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using Microsoft.Data.Sqlite;
@@ -16,6 +17,11 @@ public static class SqliteExtensions
         services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         services.AddSingleton<ICharacterStore, SqliteCharacterStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddSingleton<ITwoFactorStore, SqliteTwoFactorStore>();
+        foreach (var kind in Enum.GetValues<OneTimeTokenKind>())
+        {
+            services.AddKeyedSingleton<IOneTimeTokenStore>(kind, (sp, _) => new SqliteOneTimeTokenStore(sp.GetRequiredService<SqliteDatabase>(), kind));
+        }
         return services;
     }
 
@@ -25,6 +31,14 @@ public static class SqliteExtensions
         command.CommandText = sql;
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;
+    }
+
+    /// <summary>Runs one statement on a connection of its own; the number of rows it changed.</summary>
+    internal static async Task<int> ExecuteAsync(this SqliteDatabase db, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var command = connection.Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     internal static long ToMs(this DateTimeOffset value) => value.ToUnixTimeMilliseconds();
