@@ -53,5 +53,5 @@ public static class MeEndpoints
     }
 
     /// <summary>The account was deleted after the token was checked.</summary>
-    private static ProblemHttpResult NoAccount() => Problems.Unauthorized("This account no longer exists.");
+    internal static ProblemHttpResult NoAccount() => Problems.Unauthorized("This account no longer exists.");
 }
