@@ -2,6 +2,7 @@ using ChatHub.Accounts;
 using ChatHub.Characters;
 using ChatHub.Chat;
 using ChatHub.Conversations;
+using ChatHub.Email;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
 using ChatHub.Quotas;
@@ -19,9 +20,11 @@ public static class ChatHubApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults()
             .AddStorage()
+            .AddEmail()
             .AddAccounts()
             .AddQuotas()
             .AddCharacters()
+            .AddConversations()
             .AddLlm()
             .AddChat()
             .AddScaleOut();

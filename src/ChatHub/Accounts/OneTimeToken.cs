@@ -18,7 +18,11 @@ public enum OneTimeTokenKind
 /// value (<see cref="SecretTokens"/>), never the value.
 /// </summary>
 /// <param name="Email">The account's email when the token was made: a link sent to one address must not work after the address changed.</param>
-public sealed record OneTimeToken(string Id, string TokenHash, string UserId, string Email, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+public sealed record OneTimeToken(string Id, string TokenHash, string UserId, string Email, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Unexpired mailed links of one kind one account may have: enough for a lost mail or two, too few to flood a mailbox.</summary>
+    public const int MaxLivePerUser = 3;
+}
 
 /// <summary>One kind of one-time token; resolve it with <c>[FromKeyedServices(OneTimeTokenKind.…)]</c>.</summary>
 public interface IOneTimeTokenStore
