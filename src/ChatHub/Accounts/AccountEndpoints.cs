@@ -1,4 +1,5 @@
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,7 @@ public static class AccountEndpoints
     {
         var group = app.MapGroup("/api/auth").WithTags("Accounts").AllowAnonymous();
         group.MapPost("/register", RegisterAsync);
-        group.MapPost("/login", LoginAsync);
+        group.MapPost("/login", LoginAsync).MayAskForASecondFactor();
         // Anonymous: the access token may have expired already; holding the refresh token is the proof.
         group.MapPost("/refresh", RefreshAsync);
         group.MapPost("/logout", LogoutAsync);

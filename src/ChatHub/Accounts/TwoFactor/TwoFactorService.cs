@@ -15,11 +15,13 @@ public sealed class TwoFactorService(ITwoFactorStore store, IDataProtectionProvi
     public const string Issuer = "CharacterChat";
     public const int BackupCodeCount = 10;
 
+    /// <summary>Isolates these ciphertexts from anything else the key ring protects; ".v1" leaves room for a new format.</summary>
+    public const string SecretPurpose = "ChatHub.Accounts.TwoFactor.Secret.v1";
+
     private const int SecretBytes = 20; // 160 bits, as RFC 4226 recommends for the HMAC-SHA1 key
     private const int BackupCodeBytes = 10; // 80 bits: 16 base32 characters
 
-    // The purpose isolates these ciphertexts from anything else the key ring protects; ".v1" leaves room for a new format.
-    private readonly IDataProtector _protector = protection.CreateProtector("ChatHub.Accounts.TwoFactor.Secret.v1");
+    private readonly IDataProtector _protector = protection.CreateProtector(SecretPurpose);
 
     public Task<TwoFactorEnrollment?> FindAsync(string userId, CancellationToken cancellationToken) => store.FindAsync(userId, cancellationToken);
 
