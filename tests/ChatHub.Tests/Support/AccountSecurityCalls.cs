@@ -58,9 +58,9 @@ public static class AccountSecurityCalls
     }
 
     /// <summary>A started hub connection and a task that completes when the server closes it.</summary>
-    public static async Task<(Device Device, Task Closed)> ConnectWatchingCloseAsync(this TestUser user)
+    public static async Task<(Device Device, Task Closed)> ConnectWatchingCloseAsync(this TestUser user, Uri? node = null)
     {
-        var device = await user.ConnectAsync();
+        var device = await user.ConnectAsync(node: node);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         device.Hub.Connection.Closed += _ =>
         {
