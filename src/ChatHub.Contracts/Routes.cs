@@ -1,7 +1,7 @@
 namespace ChatHub.Contracts;
 
 /// <summary>Public URLs of the service. Renaming one breaks clients.</summary>
-public static class Routes
+public static partial class Routes
 {
     public const string ChatHub = "/hubs/chat";
     public const string Register = "/api/auth/register";

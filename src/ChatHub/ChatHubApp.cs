@@ -5,6 +5,7 @@ using ChatHub.Conversations;
 using ChatHub.Email;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
+using ChatHub.Observability;
 using ChatHub.Quotas;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
@@ -19,6 +20,7 @@ public static class ChatHubApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults()
+            .AddObservability()
             .AddStorage()
             .AddEmail()
             .AddAccounts()
@@ -33,6 +35,7 @@ public static class ChatHubApp
         var app = builder.Build();
         app.UseServiceDefaults().UseQuotas();
         app.MapServiceDefaults()
+            .MapObservability()
             .MapAccounts()
             .MapCharacters()
             .MapConversations()

@@ -29,12 +29,11 @@ public static class AccountEndpoints
         var email = AccountRules.NormalizeEmail(request.Email);
         if (email is null) return Problems.BadRequest("Enter a valid email address.");
         if (AccountRules.PasswordProblem(request.Password) is { } passwordProblem) return Problems.BadRequest(passwordProblem);
-        var name = string.IsNullOrWhiteSpace(request.Name) ? email.Split('@')[0] : request.Name.Trim();
+        var name = AccountRules.NameOrEmailName(request.Name, email);
         if (AccountRules.NameProblem(name) is { } nameProblem) return Problems.BadRequest(nameProblem);
 
-        var role = options.Value.AdminEmails.Contains(email, StringComparer.OrdinalIgnoreCase) ? Roles.Admin : Roles.Free;
         var now = clock.UtcNowMs();
-        var user = new User(Ids.New(), name, email, PasswordHasher.Hash(request.Password), role, now, now);
+        var user = new User(Ids.New(), name, email, PasswordHasher.Hash(request.Password), options.Value.RoleFor(email), now, now);
         if (!await users.TryCreateAsync(user, ct))
         {
             return Problems.Conflict("An account with this email already exists. Sign in instead.");
@@ -52,7 +51,8 @@ public static class AccountEndpoints
 
         var password = request.Password ?? "";
         var user = email is null ? null : await users.FindByEmailAsync(email, ct);
-        var valid = user is null ? hasher.VerifyDecoy(password) : PasswordHasher.Verify(password, user.PasswordHash);
+        // An account without a password (made by a provider sign-in) costs the same time as an unknown email.
+        var valid = user is { HasPassword: true } ? PasswordHasher.Verify(password, user.PasswordHash) : hasher.VerifyDecoy(password);
         if (!valid)
         {
             if (email is not null) lockout.Failed(email);

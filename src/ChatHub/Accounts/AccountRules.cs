@@ -23,6 +23,9 @@ public static class AccountRules
             ? null
             : $"The password must have {MinPasswordChars} to {MaxPasswordChars} characters.";
 
+    /// <summary>The name given, trimmed; the email's local part when none is given.</summary>
+    public static string NameOrEmailName(string? name, string email) => string.IsNullOrWhiteSpace(name) ? email.Split('@')[0] : name.Trim();
+
     public static string? NameProblem(string name) =>
         name.Length is > 0 and <= MaxNameChars ? null : $"The name must have 1 to {MaxNameChars} characters.";
 }

@@ -1,6 +1,7 @@
 using ChatHub.Accounts.Admin;
 using ChatHub.Accounts.Deletion;
 using ChatHub.Accounts.PasswordReset;
+using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
@@ -93,9 +94,9 @@ public static class AccountsExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));
-        return builder;
+        return builder.AddOAuth();
     }
 
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app) =>
-        app.MapAuth().MapMe().MapAdmin().MapTwoFactor().MapPasswordReset().MapAccountDeletion();
+        app.MapAuth().MapMe().MapAdmin().MapOAuth().MapTwoFactor().MapPasswordReset().MapAccountDeletion();
 }

@@ -45,4 +45,7 @@ public sealed class AuthOptions
 
     /// <summary>Accounts registered with these emails get the admin role.</summary>
     public string[] AdminEmails { get; set; } = [];
+
+    /// <summary>The role a new account with this (normalized) email starts with.</summary>
+    public string RoleFor(string email) => AdminEmails.Contains(email, StringComparer.OrdinalIgnoreCase) ? Roles.Admin : Roles.Free;
 }

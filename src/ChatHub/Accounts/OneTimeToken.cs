@@ -15,7 +15,7 @@ public enum OneTimeTokenKind
 
 /// <summary>
 /// A secret that works once and only until <paramref name="ExpiresAt"/>: stored as the SHA-256 of its
-/// value (<see cref="SecretTokens"/>), never the value.
+/// value (<see cref="OpaqueTokens"/>), never the value.
 /// </summary>
 /// <param name="Email">The account's email when the token was made: a link sent to one address must not work after the address changed.</param>
 public sealed record OneTimeToken(string Id, string TokenHash, string UserId, string Email, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt)

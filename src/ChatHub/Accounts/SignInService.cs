@@ -28,7 +28,7 @@ public sealed class SignInService(
         if (!await twoFactor.IsOnAsync(user.Id, cancellationToken)) return await CompleteAsync(user, cancellationToken);
 
         // The failure count is not cleared here: a right password must not buy more guesses at the code.
-        var secret = SecretTokens.New();
+        var secret = OpaqueTokens.New();
         var now = clock.UtcNowMs();
         var challenge = new OneTimeToken(Ids.New(), secret.Hash, user.Id, user.Email, now, now + ChallengeLifetime);
         await challenges.CreateAsync(challenge, cancellationToken);

@@ -22,7 +22,16 @@ public sealed record User(
     string Role,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    int TokenVersion = 0);
+    int TokenVersion = 0)
+{
+    /// <summary>
+    /// The <see cref="PasswordHash"/> of an account made by signing in with a provider: not a hash of
+    /// anything, so no password matches it ("!" as in /etc/shadow). A password reset can give it one.
+    /// </summary>
+    public const string NoPassword = "!";
+
+    public bool HasPassword => PasswordHash != NoPassword;
+}
 
 /// <summary>What an update changes; null members stay as they are.</summary>
 public sealed record UserChanges(DateTimeOffset UpdatedAt, string? Name = null, string? PasswordHash = null, string? Role = null)

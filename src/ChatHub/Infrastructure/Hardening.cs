@@ -19,7 +19,7 @@ public static class Hardening
     /// </summary>
     public static WebApplicationBuilder AddHardening(this WebApplicationBuilder builder)
     {
-        var origins = builder.Configuration.GetSection("Cors:Origins").Get<string[]>() ?? [];
+        var origins = CorsOrigins(builder.Configuration);
         builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
             .WithOrigins(origins)
             .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete)
@@ -29,6 +29,9 @@ public static class Hardening
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
         return builder;
     }
+
+    /// <summary>The origins in <c>Cors:Origins</c>: their pages may also be where a provider sign-in returns to.</summary>
+    public static string[] CorsOrigins(IConfiguration configuration) => configuration.GetSection("Cors:Origins").Get<string[]>() ?? [];
 
     /// <summary>First in the pipeline, so even the exception handler's answers carry the headers.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)

@@ -47,7 +47,7 @@ public sealed class AccountDeletionApiTests(MailingServer mailing) : IClassFixtu
         var refreshTokens = services.GetRequiredService<IRefreshTokenStore>();
         foreach (var refreshToken in new[] { user.RefreshToken, otherDevice.RefreshToken })
         {
-            Assert.Null(await refreshTokens.FindAsync(SecretTokens.HashOf(refreshToken)!, Ct));
+            Assert.Null(await refreshTokens.FindAsync(OpaqueTokens.HashOf(refreshToken)!, Ct));
         }
         foreach (var kind in Enum.GetValues<OneTimeTokenKind>())
         {

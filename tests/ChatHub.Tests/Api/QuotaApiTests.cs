@@ -19,13 +19,16 @@ public sealed class QuotaApiTests
         var user = await server.CreateUserAsync();
         var conversation = await user.CreateConversationAsync();
         await using var device = await user.ConnectAsync();
+        var results = new List<SendMessageResult>();
         for (var i = 0; i < 2; i++)
         {
-            var sent = await device.SendAsync(conversation.Id, $"message {i}");
-            await device.Events.Completed(sent.ReplyId);
+            results.Add(await device.SendAsync(conversation.Id, $"message {i}", clientMessageId: $"client-{i}"));
+            await device.Events.Completed(results[^1].ReplyId);
         }
 
         var error = await Assert.ThrowsAsync<HubException>(() => device.SendAsync(conversation.Id, "one too many"));
+        // A retry of a message already stored is no new message: it is answered, not refused.
+        Assert.Equal(results[1], await device.SendAsync(conversation.Id, "message 1", clientMessageId: "client-1"));
 
         Assert.Matches(@"^You are sending messages too fast\. Try again in ([1-9]|[12][0-9]|30) seconds\.$", error.UserMessage());
         Assert.Equal(4, (await user.MessagesAsync(conversation.Id)).Count);

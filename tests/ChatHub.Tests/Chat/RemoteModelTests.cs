@@ -32,7 +32,8 @@ public sealed class RemoteModelTests
     [Fact]
     public async Task TheRemoteModelsTokensStreamAndTheRequestCarriesTheCharacter()
     {
-        await using var rig = await StartAsync();
+        // A cap above every character's own max_tokens, so the character's value is what goes out.
+        await using var rig = await StartAsync(new Dictionary<string, string> { ["Quotas:Free:MaxTokens"] = "4096" });
         var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
         fake.Enqueue(FakeReply.Tokens("Ele", "mentary", ", my", " dear."));
 
@@ -48,6 +49,18 @@ public sealed class RemoteModelTests
         Assert.Equal(character.AiSettings.Temperature, request.Temperature!.Value, 3);
         Assert.Contains(character.Name, request.Messages[0].Content);
         Assert.Equal("Who did it?", request.Messages[^1].Content);
+    }
+
+    [Fact]
+    public async Task TheUsersRoleCapsTheRepliesMaxTokens()
+    {
+        await using var rig = await StartAsync(new Dictionary<string, string> { ["Quotas:Free:MaxTokens"] = "42" });
+
+        var sent = await rig.Device.SendAsync(rig.Conversation.Id, "Be brief");
+        await rig.Device.Events.Completed(sent.ReplyId);
+
+        var request = Assert.Single(await rig.Fake.WaitForRequestsAsync(1, Ct));
+        Assert.Equal(42, request.MaxCompletionTokens);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace ChatHub.Tests.Storage;
 /// What the MongoDB adapter sends, rendered by the driver without a server: the same builders the
 /// stores use, so a change to a filter or update shows up here.
 /// </summary>
-public sealed class MongoRenderingTests
+public sealed partial class MongoRenderingTests
 {
     private static readonly DateTimeOffset At = DateTimeOffset.FromUnixTimeMilliseconds(1_742_342_460_123);
     private static readonly BsonDateTime AtBson = new(At.UtcDateTime);

@@ -32,7 +32,7 @@ public sealed partial class AccountDeletionService(
         var now = clock.UtcNowMs();
         if (await requests.CountLiveAsync(user.Id, now, cancellationToken) >= OneTimeToken.MaxLivePerUser) return RequestOutcome.TooManyLinks;
 
-        var secret = SecretTokens.New();
+        var secret = OpaqueTokens.New();
         var expires = now.AddMinutes(authOptions.Value.AccountDeletionMinutes);
         var message = new EmailMessage(user.Email, "Confirm the deletion of your CharacterChat account", $"""
             Someone signed in to your CharacterChat account asked to delete it, with everything in it: your conversations,
@@ -54,7 +54,7 @@ public sealed partial class AccountDeletionService(
     /// <summary>Deletes the account the token names, using the token up; false for a token that is not a live deletion link.</summary>
     public async Task<bool> ConfirmAsync(string? token, CancellationToken cancellationToken)
     {
-        if (SecretTokens.HashOf(token) is not { } hash) return false;
+        if (OpaqueTokens.HashOf(token) is not { } hash) return false;
         if (await requests.TryUseAsync(hash, clock.UtcNowMs(), cancellationToken) is not { } request) return false;
         if (await users.FindByIdAsync(request.UserId, cancellationToken) is not { } user || user.Email != request.Email) return false;
 

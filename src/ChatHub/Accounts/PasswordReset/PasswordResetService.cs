@@ -31,7 +31,7 @@ public sealed partial class PasswordResetService(
     /// </summary>
     public async Task<bool> ConfirmAsync(string? token, string newPassword, CancellationToken cancellationToken)
     {
-        if (SecretTokens.HashOf(token) is not { } hash) return false;
+        if (OpaqueTokens.HashOf(token) is not { } hash) return false;
         var now = clock.UtcNowMs();
         if (await resets.TryUseAsync(hash, now, cancellationToken) is not { } reset) return false;
         // A link mailed to an address the account no longer has must not work.
@@ -58,7 +58,7 @@ public sealed partial class PasswordResetService(
             return null;
         }
 
-        var secret = SecretTokens.New();
+        var secret = OpaqueTokens.New();
         var expires = now.AddMinutes(authOptions.Value.PasswordResetMinutes);
         await resets.CreateAsync(new OneTimeToken(Ids.New(), secret.Hash, user.Id, user.Email, now, expires), cancellationToken);
         return new EmailMessage(user.Email, "Reset your CharacterChat password", $"""

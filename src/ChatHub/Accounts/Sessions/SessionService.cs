@@ -23,7 +23,7 @@ public sealed partial class SessionService(
     /// <summary>A new pair for a valid, unused refresh token; null for anything else (the same answer for every reason).</summary>
     public async Task<AuthResponse?> RefreshAsync(string? presented, CancellationToken cancellationToken)
     {
-        if (SecretTokens.HashOf(presented) is not { } hash) return null;
+        if (OpaqueTokens.HashOf(presented) is not { } hash) return null;
         var token = await tokens.FindAsync(hash, cancellationToken);
         var now = clock.UtcNowMs();
         if (token is null || token.Revoked || token.ExpiresAt <= now) return null;
@@ -54,7 +54,7 @@ public sealed partial class SessionService(
     /// <summary>Ends the session the token belongs to, on every device that shares it. Unknown tokens are ignored.</summary>
     public async Task EndAsync(string? presented, CancellationToken cancellationToken)
     {
-        if (SecretTokens.HashOf(presented) is { } hash && await tokens.FindAsync(hash, cancellationToken) is { } token)
+        if (OpaqueTokens.HashOf(presented) is { } hash && await tokens.FindAsync(hash, cancellationToken) is { } token)
         {
             await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
         }
@@ -72,9 +72,9 @@ public sealed partial class SessionService(
 
     private async Task<AuthResponse> IssueAsync(User user, string familyId, CancellationToken cancellationToken)
     {
-        var secret = SecretTokens.New();
+        var (value, hash) = OpaqueTokens.New();
         var now = clock.UtcNowMs();
-        var refresh = new RefreshToken(Ids.New(), secret.Hash, familyId, user.Id, now, now.AddDays(options.Value.RefreshTokenDays));
+        var refresh = new RefreshToken(Ids.New(), hash, familyId, user.Id, now, now.AddDays(options.Value.RefreshTokenDays));
         await tokens.CreateAsync(refresh, cancellationToken);
         var access = accessTokens.Issue(user);
         return new AuthResponse
@@ -82,7 +82,7 @@ public sealed partial class SessionService(
             AccessToken = access.Token,
             ExpiresAt = access.ExpiresAt,
             User = user.ToDto(),
-            RefreshToken = secret.Value,
+            RefreshToken = value,
             RefreshTokenExpiresAt = refresh.ExpiresAt,
         };
     }

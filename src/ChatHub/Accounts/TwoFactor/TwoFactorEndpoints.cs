@@ -32,7 +32,7 @@ public static class TwoFactorEndpoints
         TwoFactorService twoFactor, SignInService signIn, IUserStore users, LoginLockout lockout, HttpResponse response,
         TimeProvider clock, CancellationToken ct)
     {
-        var hash = SecretTokens.HashOf(request.SecondFactorToken);
+        var hash = OpaqueTokens.HashOf(request.SecondFactorToken);
         if (hash is null || await challenges.FindAsync(hash, clock.UtcNowMs(), ct) is not { } challenge) return Problems.Unauthorized(ChallengeEnded);
         if (lockout.LockedFor(challenge.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
         if (!await twoFactor.VerifyAsync(challenge.UserId, request.Code, ct))

@@ -2,7 +2,7 @@ using MongoDB.Driver;
 
 namespace ChatHub.Storage.Mongo;
 
-/// <summary>The collection names (the seed's, and <c>refresh_tokens</c> and <c>login_challenges</c>), in one place.</summary>
+/// <summary>The collection names (the seed's, <c>refresh_tokens</c>, <c>oauth_login_codes</c> and <c>login_challenges</c>), in one place.</summary>
 internal static class MongoCollections
 {
     public static IMongoCollection<UserDocument> Users(this IMongoDatabase database) =>
@@ -16,6 +16,12 @@ internal static class MongoCollections
 
     public static IMongoCollection<RefreshTokenDocument> RefreshTokens(this IMongoDatabase database) =>
         database.GetCollection<RefreshTokenDocument>("refresh_tokens");
+
+    public static IMongoCollection<OAuthAccountDocument> OAuthAccounts(this IMongoDatabase database) =>
+        database.GetCollection<OAuthAccountDocument>("oauth_accounts");
+
+    public static IMongoCollection<OAuthLoginCodeDocument> OAuthLoginCodes(this IMongoDatabase database) =>
+        database.GetCollection<OAuthLoginCodeDocument>("oauth_login_codes");
 
     public static IMongoCollection<TwoFactorDocument> TwoFactor(this IMongoDatabase database) =>
         database.GetCollection<TwoFactorDocument>("two_factor");

@@ -1,4 +1,5 @@
 using ChatHub.Accounts;
+using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
@@ -17,6 +18,8 @@ public static class MongoStorageExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? "characterchat"));
         services.AddSingleton<IUserStore, MongoUserStore>();
         services.AddSingleton<IRefreshTokenStore, MongoRefreshTokenStore>();
+        services.AddSingleton<IOAuthAccountStore, MongoOAuthAccountStore>();
+        services.AddSingleton<IOAuthLoginCodeStore, MongoOAuthLoginCodeStore>();
         services.AddSingleton<ICharacterStore, MongoCharacterStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<ITwoFactorStore, MongoTwoFactorStore>();

@@ -31,6 +31,25 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
     internal static readonly CreateIndexModel<RefreshTokenDocument> RefreshTokensByUser = new(
         Builders<RefreshTokenDocument>.IndexKeys.Ascending(d => d.UserId));
 
+    /// <summary>A provider account links to one user, and sign-in finds the link by it.</summary>
+    internal static readonly CreateIndexModel<OAuthAccountDocument> UniqueProviderAccount = new(
+        Builders<OAuthAccountDocument>.IndexKeys.Ascending(d => d.Provider).Ascending(d => d.ProviderUserId),
+        new CreateIndexOptions { Unique = true });
+
+    /// <summary>One link per provider per user; also serves listing and deleting a user's links. No TTL: see the document.</summary>
+    internal static readonly CreateIndexModel<OAuthAccountDocument> UniqueUserProvider = new(
+        Builders<OAuthAccountDocument>.IndexKeys.Ascending(d => d.UserId).Ascending(d => d.Provider),
+        new CreateIndexOptions { Unique = true });
+
+    internal static readonly CreateIndexModel<OAuthLoginCodeDocument> UniqueCodeHash = new(
+        Builders<OAuthLoginCodeDocument>.IndexKeys.Ascending(d => d.CodeHash),
+        new CreateIndexOptions { Unique = true });
+
+    /// <summary>TTL: MongoDB deletes a sign-in code once its <c>expires_at</c> has passed.</summary>
+    internal static readonly CreateIndexModel<OAuthLoginCodeDocument> LoginCodesExpire = new(
+        Builders<OAuthLoginCodeDocument>.IndexKeys.Ascending(d => d.ExpiresAt),
+        new CreateIndexOptions { ExpireAfter = TimeSpan.Zero });
+
     /// <summary>One second factor per user; also what makes starting an enrolment over refuse a confirmed one.</summary>
     internal static readonly CreateIndexModel<TwoFactorDocument> UniqueTwoFactorUser = new(
         Builders<TwoFactorDocument>.IndexKeys.Ascending(d => d.UserId),
@@ -58,6 +77,8 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
         await database.Conversations().Indexes.CreateOneAsync(ConversationsByUser, cancellationToken: cancellationToken);
         await database.RefreshTokens().Indexes.CreateManyAsync(
             [UniqueTokenHash, RefreshTokensExpire, RefreshTokensByFamily, RefreshTokensByUser], cancellationToken);
+        await database.OAuthAccounts().Indexes.CreateManyAsync([UniqueProviderAccount, UniqueUserProvider], cancellationToken);
+        await database.OAuthLoginCodes().Indexes.CreateManyAsync([UniqueCodeHash, LoginCodesExpire], cancellationToken);
         await database.TwoFactor().Indexes.CreateOneAsync(UniqueTwoFactorUser, cancellationToken: cancellationToken);
         await database.PasswordResets().Indexes.CreateManyAsync(OneTimeTokenIndexes<PasswordResetDocument>(), cancellationToken);
         await database.AccountDeletionRequests().Indexes.CreateManyAsync(OneTimeTokenIndexes<AccountDeletionRequestDocument>(), cancellationToken);

@@ -33,6 +33,14 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         return connection;
     }
 
+    /// <summary>Runs one statement on a connection of its own and returns how many rows it changed.</summary>
+    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var path = new SqliteConnectionStringBuilder(_connectionString).DataSource;
@@ -100,6 +108,27 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         );
         CREATE INDEX IF NOT EXISTS refresh_tokens_by_family ON refresh_tokens (family_id);
         CREATE INDEX IF NOT EXISTS refresh_tokens_by_user ON refresh_tokens (user_id, expires_at);
+        CREATE TABLE IF NOT EXISTS oauth_accounts (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            provider_user_id TEXT NOT NULL,
+            email TEXT,
+            access_token TEXT,
+            refresh_token TEXT,
+            access_token_expires_at INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (provider, provider_user_id),
+            UNIQUE (user_id, provider)
+        );
+        CREATE TABLE IF NOT EXISTS oauth_login_codes (
+            id TEXT PRIMARY KEY,
+            code_hash TEXT NOT NULL UNIQUE,
+            user_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS characters (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,

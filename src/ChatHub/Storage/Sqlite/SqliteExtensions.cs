@@ -1,4 +1,5 @@
 using ChatHub.Accounts;
+using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
@@ -15,6 +16,8 @@ public static class SqliteExtensions
         services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IUserStore, SqliteUserStore>();
         services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
+        services.AddSingleton<IOAuthAccountStore, SqliteOAuthAccountStore>();
+        services.AddSingleton<IOAuthLoginCodeStore, SqliteOAuthLoginCodeStore>();
         services.AddSingleton<ICharacterStore, SqliteCharacterStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ITwoFactorStore, SqliteTwoFactorStore>();
@@ -31,14 +34,6 @@ public static class SqliteExtensions
         command.CommandText = sql;
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;
-    }
-
-    /// <summary>Runs one statement on a connection of its own; the number of rows it changed.</summary>
-    internal static async Task<int> ExecuteAsync(this SqliteDatabase db, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var command = connection.Command(sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     internal static long ToMs(this DateTimeOffset value) => value.ToUnixTimeMilliseconds();

@@ -35,10 +35,10 @@ public sealed class SqliteRefreshTokenStore(SqliteDatabase db) : IRefreshTokenSt
             reader.GetTime(4), reader.GetTime(5), reader.GetBoolean(6), reader.GetBoolean(7));
     }
 
-    public async Task<bool> TryUseAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await db.ExecuteAsync(
+    public Task<bool> TryUseAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(
             "UPDATE refresh_tokens SET used = 1 WHERE token_hash = $hash AND used = 0 AND revoked = 0 AND expires_at > $now",
-            cancellationToken, ("$hash", tokenHash), ("$now", now.ToMs())) == 1;
+            cancellationToken, ("$hash", tokenHash), ("$now", now.ToMs()));
 
     public async Task<bool> IsFamilyRevokedAsync(string familyId, CancellationToken cancellationToken)
     {
@@ -49,11 +49,15 @@ public sealed class SqliteRefreshTokenStore(SqliteDatabase db) : IRefreshTokenSt
     }
 
     public Task RevokeFamilyAsync(string familyId, CancellationToken cancellationToken) =>
-        db.ExecuteAsync("UPDATE refresh_tokens SET revoked = 1 WHERE family_id = $family", cancellationToken, ("$family", familyId));
+        ExecuteAsync("UPDATE refresh_tokens SET revoked = 1 WHERE family_id = $family", cancellationToken, ("$family", familyId));
 
     public Task RevokeAllAsync(string userId, CancellationToken cancellationToken) =>
-        db.ExecuteAsync("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $user", cancellationToken, ("$user", userId));
+        ExecuteAsync("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $user", cancellationToken, ("$user", userId));
 
     public Task DeleteAllAsync(string userId, CancellationToken cancellationToken) =>
         db.ExecuteAsync("DELETE FROM refresh_tokens WHERE user_id = $user", cancellationToken, ("$user", userId));
+
+    /// <summary>True when the statement changed exactly one row.</summary>
+    private async Task<bool> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await db.ExecuteAsync(sql, cancellationToken, parameters) == 1;
 }

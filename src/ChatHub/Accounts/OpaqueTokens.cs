@@ -3,22 +3,20 @@ using System.Security.Cryptography;
 
 namespace ChatHub.Accounts;
 
-/// <summary>A random secret the client holds and the store knows only as a hash.</summary>
-public sealed record SecretToken(string Value, string Hash);
-
 /// <summary>
-/// The secrets of sessions, resets, deletion links and sign-in challenges: 32 random bytes, base64url.
-/// A plain SHA-256 is enough to store them: 256 random bits leave nothing to guess and nothing to salt,
-/// and a leaked hash opens nothing.
+/// Random secrets handed out once and stored only as a hash (refresh tokens, sign-in codes). A plain
+/// SHA-256 is enough: 256 random bits leave nothing to guess and nothing to salt, and a database leak
+/// yields no usable token.
 /// </summary>
-public static class SecretTokens
+public static class OpaqueTokens
 {
     private const int Bytes = 32;
 
-    public static SecretToken New()
+    /// <summary>A new token: the value to hand out (base64url, 43 characters) and the hash to store.</summary>
+    public static (string Value, string Hash) New()
     {
         var value = RandomNumberGenerator.GetBytes(Bytes);
-        return new SecretToken(Base64Url.EncodeToString(value), Hash(value));
+        return (Base64Url.EncodeToString(value), Hash(value));
     }
 
     /// <summary>The stored form of a presented token; null when it cannot be one of ours.</summary>
