@@ -1,9 +1,11 @@
 using System.Net;
 using ChatHub.Accounts;
+using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
+using ChatHub.Infrastructure;
 using ChatHub.Tests.Support;
 
 namespace ChatHub.Tests.Api;
@@ -30,6 +32,10 @@ public sealed class AccountDeletionApiTests(MailingServer mailing) : IClassFixtu
         await user.EnableTwoFactorAsync();
         await Server.PostJsonAsync(Routes.PasswordReset, new PasswordResetRequest { Email = user.Email });
         await Smtp.WaitForMailAsync(user.Email);
+        var links = Server.Services.GetRequiredService<IOAuthAccountStore>();
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(await links.TryCreateAsync(
+            new OAuthAccount(Ids.New(), user.Id, "fake", Guid.NewGuid().ToString("N"), user.Email, new ProviderTokens(null, null, null), now, now), Ct));
         var bystander = await Server.CreateUserAsync();
         var bystanderConversation = await bystander.CreateConversationAsync();
 
@@ -44,6 +50,7 @@ public sealed class AccountDeletionApiTests(MailingServer mailing) : IClassFixtu
         Assert.Null(await services.GetRequiredService<IUserStore>().FindByIdAsync(user.Id, Ct));
         Assert.Empty(await services.GetRequiredService<IConversationStore>().ListAsync(user.Id, Ct));
         Assert.Null(await services.GetRequiredService<ITwoFactorStore>().FindAsync(user.Id, Ct));
+        Assert.Empty(await links.ListAsync(user.Id, Ct));
         var refreshTokens = services.GetRequiredService<IRefreshTokenStore>();
         foreach (var refreshToken in new[] { user.RefreshToken, otherDevice.RefreshToken })
         {
