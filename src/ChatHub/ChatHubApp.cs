@@ -2,6 +2,7 @@ using ChatHub.Accounts;
 using ChatHub.Characters;
 using ChatHub.Chat;
 using ChatHub.Conversations;
+using ChatHub.Email;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
 using ChatHub.Observability;
@@ -22,9 +23,11 @@ public static class ChatHubApp
         builder.AddServiceDefaults()
             .AddObservability()
             .AddStorage()
+            .AddEmail()
             .AddAccounts()
             .AddQuotas()
             .AddCharacters()
+            .AddConversations()
             .AddLlm()
             .AddChat()
             .AddScaleOut();
