@@ -41,7 +41,10 @@ async function boot() {
   const fromProvider = await providerReturn();
   const user = fromProvider?.user ?? (await session.restore());
   if (user) await enter(user);
-  else auth.open(fromProvider?.notice);
+  else {
+    auth.open(fromProvider?.notice);
+    if (fromProvider?.challenge) auth.askForCode(fromProvider.challenge);
+  }
 }
 
 async function enter(user) {

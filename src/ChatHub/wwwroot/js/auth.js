@@ -41,8 +41,8 @@ export async function providerReturn() {
   if (error !== null) return { notice: PROVIDER_ERRORS[error] ?? PROVIDER_FAILED };
   try {
     return { user: await session.exchange(code) };
-  } catch {
-    return { notice: PROVIDER_FAILED };
+  } catch (error) {
+    return error instanceof session.SecondFactorRequired ? { challenge: error } : { notice: PROVIDER_FAILED };
   }
 }
 
@@ -53,6 +53,7 @@ export class AuthView {
   #notice = $("#auth-notice");
   #submit = $("#auth-submit");
   #mode = "signIn";
+  #challenge = null; // the first step's answer while the second factor is asked for
   #onSignedIn;
 
   /** @param onSignedIn (user) => void */
@@ -72,6 +73,7 @@ export class AuthView {
     show(this.#notice, notice !== "");
     this.#form.reset();
     this.#setMode("signIn");
+    this.#challenge = null;
     show($("#code-field"), false);
     show(this.#root);
     document.title = "Sign in · CharacterChat";
@@ -80,6 +82,14 @@ export class AuthView {
 
   close() {
     show(this.#root, false);
+  }
+
+  /** The password (or provider) was right and the account has 2FA on: ask for the code. */
+  askForCode(challenge) {
+    this.#challenge = challenge;
+    show($("#code-field"));
+    this.#error.textContent = challenge.message;
+    $("#auth-code").focus();
   }
 
   /** "Continue with ..." for each provider: the browser leaves for it and comes back to this page. */
@@ -108,6 +118,7 @@ export class AuthView {
 
   async #send() {
     const values = Object.fromEntries(new FormData(this.#form));
+    if (this.#challenge) return this.#sendCode(values.code);
     if (!values.email || !values.password) {
       this.#error.textContent = "Enter your email and password.";
       (values.email ? $("#auth-password") : $("#auth-email")).focus();
@@ -118,25 +129,32 @@ export class AuthView {
     try {
       const user = this.#mode === "signUp"
         ? await session.signUp({ name: values.name || undefined, email: values.email, password: values.password })
-        : await session.signIn({ email: values.email, password: values.password, code: values.code || undefined });
+        : await session.signIn({ email: values.email, password: values.password });
       this.#onSignedIn(user);
     } catch (error) {
-      if (!askForSecondFactor(error)) this.#error.textContent = error.message;
+      if (error instanceof session.SecondFactorRequired) this.askForCode(error);
+      else this.#error.textContent = error.message;
     } finally {
       this.#submit.disabled = false;
     }
   }
-}
 
-/**
- * Two-factor sign-in (not offered by the server yet): when login answers 401/403 with a problem
- * whose type or title speaks of a second factor, show the code field; the next submit sends `code`.
- */
-function askForSecondFactor(error) {
-  const { type = "", title = "", detail = "" } = error.problem ?? {};
-  if (![401, 403].includes(error.status) || !/two[- ]?factor|second factor|2fa|mfa/i.test(`${type} ${title}`)) return false;
-  show($("#code-field"));
-  $("#auth-error").textContent = detail || "Enter the verification code to finish signing in.";
-  $("#auth-code").focus();
-  return true;
+  async #sendCode(code) {
+    if (!code) {
+      this.#error.textContent = "Enter the verification code.";
+      $("#auth-code").focus();
+      return;
+    }
+    this.#submit.disabled = true;
+    try {
+      const user = await session.finishSignIn(this.#challenge.secondFactorToken, code.trim());
+      this.#challenge = null;
+      this.#onSignedIn(user);
+    } catch (error) {
+      this.#error.textContent = error.message;
+      $("#auth-code").select();
+    } finally {
+      this.#submit.disabled = false;
+    }
+  }
 }

@@ -22,10 +22,21 @@ class ApiError extends Error {
 export const user = () => current?.user ?? null;
 export const onEnded = (listener) => endedListeners.add(listener);
 
-export const signIn = async (body) => adopt(await call("POST", "/api/auth/login", body));
+/** Thrown when the account asks for its second factor: finish with {@link finishSignIn}. */
+export class SecondFactorRequired extends Error {
+  constructor(secondFactorToken) {
+    super("Enter the code from your authenticator app, or one of your backup codes.");
+    this.secondFactorToken = secondFactorToken;
+  }
+}
+
+export const signIn = async (body) => adoptOrChallenge(await call("POST", "/api/auth/login", body));
 export const signUp = async (body) => adopt(await call("POST", "/api/auth/register", body));
+/** The second step of a sign-in: the challenge from the first step and a TOTP or backup code. */
+export const finishSignIn = async (secondFactorToken, code) =>
+  adopt(await call("POST", "/api/auth/login/2fa", { secondFactorToken, code }));
 /** Back from a sign-in provider with a single-use code. */
-export const exchange = async (code) => adopt(await call("POST", "/api/auth/oauth/exchange", { code }));
+export const exchange = async (code) => adoptOrChallenge(await call("POST", "/api/auth/oauth/exchange", { code }));
 /** The sign-in providers configured: [{ name, displayName }], none when the list cannot be had. */
 export const providers = () => call("GET", "/api/auth/oauth/providers").catch(() => []);
 
@@ -88,6 +99,11 @@ export function end() {
 function forget() {
   current = null;
   localStorage.removeItem(REFRESH_KEY);
+}
+
+function adoptOrChallenge(answer) {
+  if (answer.secondFactorRequired) throw new SecondFactorRequired(answer.secondFactorToken);
+  return adopt(answer);
 }
 
 function adopt(auth) {
