@@ -1,0 +1,28 @@
+using System.Globalization;
+using ChatHub.LoadTest.Cli;
+
+namespace ChatHub.LoadTest.Targets;
+
+/// <summary>The real service started in this process, with its own temporary data and the simulated model.</summary>
+public static class SelfHostedServer
+{
+    public const string Name = "CharacterChat hub";
+
+    public static async Task<LoadTarget> StartAsync(LoadOptions options, CancellationToken cancellationToken)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("chathub-load-").FullName;
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--DataDir={dataDir}",
+            $"--Llm:Simulated:TimeToFirstTokenMs={options.ModelTimeToFirstTokenMs}",
+            $"--Llm:Simulated:TokensPerSecond={options.ModelTokensPerSecond.ToString(CultureInfo.InvariantCulture)}",
+            $"--Chat:MaxConcurrentRepliesPerUser={options.MaxConcurrentRepliesPerUser}",
+            "--Logging:LogLevel:Default=Warning",
+            // Keys in a throwaway data dir need no encryption at rest: keep its warning out of the progress lines.
+            "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
+        ];
+        var app = await StartedApp.StartAsync(ChatHubApp.Build(args), dataDir, cancellationToken);
+        return new LoadTarget(Name, [app.Address], new RestSetup(), app);
+    }
+}
