@@ -29,8 +29,8 @@ public sealed class TurnTests
     [Fact]
     public async Task HistorySurvivesARestart()
     {
-        var server = await ChatServer.StartAsync();
-        var dataDir = server.DataDir;
+        var dataDir = Directory.CreateTempSubdirectory("chathub-restart-").FullName;
+        var server = await ChatServer.StartAsync(dataDir: dataDir);
         string conversationId, email, password;
         SendMessageResult sent;
         ReplyCompleted completed;
@@ -44,7 +44,7 @@ public sealed class TurnTests
             completed = await device.Events.Completed(sent.ReplyId);
         }
 
-        await using var restarted = await ChatServer.StartAsync(dataDir: dataDir);
+        await using var restarted = await ChatServer.StartAsync(dataDir: dataDir, ownsDataDir: true);
         using var anonymous = restarted.CreateHttpClient();
         var login = await anonymous.PostAsJsonAsync(Routes.Login, new LoginRequest { Email = email, Password = password }, TestContext.Current.CancellationToken);
         var auth = (await login.Content.ReadFromJsonAsync<AuthResponse>(TestContext.Current.CancellationToken))!;

@@ -49,7 +49,7 @@ public sealed class MongoRenderingTests
                         { "reply_id", replyId },
                     })
                 },
-                { "$set", new BsonDocument("updated_at", AtBson) },
+                { "$max", new BsonDocument("updated_at", AtBson) },
             },
             update);
     }
@@ -81,7 +81,7 @@ public sealed class MongoRenderingTests
                         { "status", "complete" },
                     })
                 },
-                { "$set", new BsonDocument("updated_at", AtBson) },
+                { "$max", new BsonDocument("updated_at", AtBson) },
             },
             update);
     }

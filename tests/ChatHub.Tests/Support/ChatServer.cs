@@ -30,12 +30,14 @@ public sealed class ChatServer : IAsyncDisposable
 
     /// <param name="settings">Configuration keys (<c>Chat:MaxMessageChars</c> ...) that override the test defaults.</param>
     /// <param name="dataDir">Reuse another server's data to test a restart; a new temporary dir when null.</param>
+    /// <param name="ownsDataDir">Delete the data dir on dispose; always so for a temporary one.</param>
     public static async Task<ChatServer> StartAsync(
         IReadOnlyDictionary<string, string>? settings = null,
         string? dataDir = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        bool ownsDataDir = false)
     {
-        var ownsDataDir = dataDir is null;
+        ownsDataDir |= dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("chathub-test-").FullName;
         var config = new Dictionary<string, string>
         {

@@ -36,7 +36,7 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
         }
 
         var documents = await conversations.Find(Filter.Eq(d => d.UserId, ownerId))
-            .Sort(Builders<ConversationDocument>.Sort.Descending(d => d.UpdatedAt))
+            .Sort(Builders<ConversationDocument>.Sort.Descending(d => d.UpdatedAt).Descending(d => d.Id))
             .Project<ConversationDocument>(WithoutMessages)
             .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToConversation());
@@ -138,7 +138,7 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
     internal static UpdateDefinition<ConversationDocument> AppendUpdate(MessageDocument message) =>
         Builders<ConversationDocument>.Update
             .Push(d => d.Messages, message)
-            .Set(d => d.UpdatedAt, message.Timestamp);
+            .Max(d => d.UpdatedAt, message.Timestamp); // $max: a late reply never moves the conversation back in the list
 
     /// <summary>One more than asked for, from the end, to learn whether older ones exist without reading them all.</summary>
     internal static ProjectionDefinition<ConversationDocument> LatestMessages(int limit) =>

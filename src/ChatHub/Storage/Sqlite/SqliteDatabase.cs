@@ -6,13 +6,20 @@ namespace ChatHub.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode, so readers never wait for the writer and
 /// several nodes on one machine may share it. Connections are pooled by Microsoft.Data.Sqlite.
 /// </summary>
-public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle
+public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, IDisposable
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString)
     {
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString();
+
+    /// <summary>Closes the pooled handles, so the file can be moved or deleted once the service is gone.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
