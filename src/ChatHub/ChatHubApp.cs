@@ -4,6 +4,7 @@ using ChatHub.Chat;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
+using ChatHub.ScaleOut;
 using ChatHub.Storage;
 
 namespace ChatHub;
@@ -20,7 +21,8 @@ public static class ChatHubApp
             .AddAccounts()
             .AddCharacters()
             .AddLlm()
-            .AddChat();
+            .AddChat()
+            .AddScaleOut();
         configure?.Invoke(builder);
 
         var app = builder.Build();

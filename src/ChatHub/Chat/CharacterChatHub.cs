@@ -30,7 +30,7 @@ public sealed class CharacterChatHub(
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
         var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id);
-        if (replies.TryReserve(run) is { } refusal)
+        if (await replies.TryReserveAsync(run) is { } refusal)
         {
             // A retry of a message that was stored is answered as the first time, even while its reply runs.
             var earlier = await conversations.FindByClientMessageIdAsync(conversation.Id, userId, request.ClientMessageId, Context.ConnectionAborted);
@@ -51,7 +51,7 @@ public sealed class CharacterChatHub(
         }
         finally
         {
-            if (!started) replies.Release(run);
+            if (!started) await replies.ReleaseAsync(run);
         }
     }
 
@@ -61,7 +61,7 @@ public sealed class CharacterChatHub(
         var conversation = await OwnedConversationAsync(conversationId, userId);
         // Join first, then read: a delta sent after the join arrives, one sent before is in the snapshot.
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversation.Id));
-        var active = replies.Active(conversation.Id);
+        var active = await replies.ActiveAsync(conversation.Id);
         var recent = await conversations.GetMessagesAsync(conversation.Id, userId, settings.Value.SnapshotMessages, null, Context.ConnectionAborted)
             ?? throw new HubException(NoSuchConversation);
         // A reply stored between the two reads is shown as stored, not twice.
@@ -74,13 +74,12 @@ public sealed class CharacterChatHub(
         };
     }
 
-    public Task StopReply(string replyId)
+    public async Task StopReply(string replyId)
     {
-        if (!Ids.IsValid(replyId) || !replies.TryStop(replyId, Context.User!.UserId()))
+        if (!Ids.IsValid(replyId) || !await replies.TryStopAsync(replyId, Context.User!.UserId()))
         {
             throw new HubException("There is no reply in progress with that id.");
         }
-        return Task.CompletedTask;
     }
 
     private string Validate(SendMessageRequest? request)

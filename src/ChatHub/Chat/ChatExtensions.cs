@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.SignalR;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
@@ -17,6 +18,7 @@ public static class ChatExtensions
             options.MaximumReceiveMessageSize = MaxReceiveBytes;
             options.AddFilter<HubErrorFilter>();
         }).AddMessagePackProtocol();
+        builder.Services.TryAddSingleton<IReplyRegistry, SingleNodeReplyRegistry>();
         builder.Services.AddSingleton<ReplyCoordinator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyCoordinator>());
         builder.Services.AddSingleton<IConversationEvents>(sp => sp.GetRequiredService<ReplyCoordinator>());

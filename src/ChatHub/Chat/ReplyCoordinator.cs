@@ -20,6 +20,7 @@ public sealed class ReplyCoordinator(
     ICharacterStore characters,
     PromptBuilder prompts,
     IModelClient model,
+    IReplyRegistry registry,
     IOptions<ChatSettings> settings,
     TimeProvider clock,
     ILogger<ReplyCoordinator> logger) : IHostedService, IConversationEvents
@@ -30,49 +31,65 @@ public sealed class ReplyCoordinator(
     private readonly Dictionary<string, int> _perUser = [];
     private bool _stopping;
 
-    /// <summary>Takes a slot for the run; returns why not (a message for the user) when none is free.</summary>
-    public string? TryReserve(ReplyRun run)
+    /// <summary>Takes a slot for the run, here and deployment-wide; returns why not (a message for the user) when none is free.</summary>
+    public async ValueTask<string?> TryReserveAsync(ReplyRun run)
     {
+        var limit = settings.Value.MaxConcurrentRepliesPerUser;
         lock (_lock)
         {
             if (_stopping) return "The service is restarting. Please send your message again in a moment.";
-            if (_byConversation.ContainsKey(run.ConversationId))
-            {
-                return "The character is still replying in this conversation. Wait for the reply or stop it.";
-            }
+            if (_byConversation.ContainsKey(run.ConversationId)) return Refusals.ConversationBusy;
             var count = _perUser.GetValueOrDefault(run.UserId);
-            if (count >= settings.Value.MaxConcurrentRepliesPerUser)
-            {
-                return $"You already have {count} replies in progress. Wait for one to finish.";
-            }
+            if (count >= limit) return Refusals.TooManyReplies(limit);
             _byConversation[run.ConversationId] = run;
             _byReply[run.ReplyId] = run;
             _perUser[run.UserId] = count + 1;
-            return null;
         }
+        var refusal = await registry.TryReserveAsync(run, limit);
+        if (refusal is not null) ReleaseLocal(run);
+        return refusal;
     }
 
-    public void Release(ReplyRun run)
+    public async ValueTask ReleaseAsync(ReplyRun run)
+    {
+        ReleaseLocal(run);
+        await registry.ReleaseAsync(run);
+    }
+
+    private void ReleaseLocal(ReplyRun run)
     {
         lock (_lock)
         {
+            if (!_byReply.Remove(run.ReplyId)) return; // an orphan of another node
             _byConversation.Remove(run.ConversationId);
-            _byReply.Remove(run.ReplyId);
             if (--_perUser[run.UserId] == 0) _perUser.Remove(run.UserId);
         }
+    }
+
+    /// <summary>The runs this node is writing (their leases are kept alive by the scale-out layer).</summary>
+    public IReadOnlyList<ReplyRun> LocalRuns()
+    {
+        lock (_lock) return [.. _byReply.Values];
     }
 
     /// <summary>Starts writing a reserved run; from here the run releases its own slot.</summary>
     public void Start(ReplyRun run, Conversation conversation) =>
         run.Completion = Task.Run(() => GenerateAsync(run, conversation));
 
-    public ActiveReply? Active(string conversationId)
+    /// <summary>The reply in flight in the conversation, written here or on another node.</summary>
+    public async ValueTask<ActiveReply?> ActiveAsync(string conversationId)
     {
-        lock (_lock) return _byConversation.TryGetValue(conversationId, out var run) ? run.Snapshot() : null;
+        ReplyRun? run;
+        lock (_lock) _byConversation.TryGetValue(conversationId, out run);
+        return run?.Snapshot() ?? await registry.FindActiveAsync(conversationId);
     }
 
-    /// <summary>Stops the user's reply; false when there is no such reply in flight (or it is someone else's).</summary>
-    public bool TryStop(string replyId, string userId)
+    /// <summary>Stops the user's reply, wherever it is written; false when there is no such reply in flight (or it is someone else's).</summary>
+    public async ValueTask<bool> TryStopAsync(string replyId, string userId) =>
+        StopLocal(replyId, userId) || await registry.RequestStopAsync(replyId, userId);
+
+    /// <summary>Stops a reply written on this node.</summary>
+    public bool StopLocal(string replyId, string userId)
     {
         ReplyRun? run;
         lock (_lock)
@@ -84,6 +101,13 @@ public sealed class ReplyCoordinator(
     }
 
     public void Deleted(string conversationId)
+    {
+        DeletedLocal(conversationId);
+        _ = registry.ConversationDeletedAsync(conversationId).AsTask();
+    }
+
+    /// <summary>Ends the conversation's reply if this node writes it.</summary>
+    public void DeletedLocal(string conversationId)
     {
         ReplyRun? run;
         lock (_lock) _byConversation.TryGetValue(conversationId, out run);
@@ -111,6 +135,7 @@ public sealed class ReplyCoordinator(
                     var text = update.Text;
                     if (text.Length == 0) continue;
                     var seq = run.Append(text);
+                    await registry.RecordDeltaAsync(run, text, seq);
                     await group.ReplyDelta(new ReplyDelta { ConversationId = run.ConversationId, ReplyId = run.ReplyId, Seq = seq, Text = text });
                 }
             }
@@ -129,13 +154,16 @@ public sealed class ReplyCoordinator(
             Log.ReplyFailed(logger, ex, run.ReplyId);
             failure = "The reply failed. Please try again.";
         }
-        await FinishAsync(run, failure);
+        await FinishAsync(run, run.Text, failure);
     }
 
-    private async Task FinishAsync(ReplyRun run, string? failure)
+    /// <summary>Ends a reply whose node died: keeps what it had written and tells the watchers.</summary>
+    public Task FinishOrphanAsync(OrphanReply orphan) =>
+        FinishAsync(orphan.Run, orphan.Text, "The reply was interrupted. Please send your message again.");
+
+    private async Task FinishAsync(ReplyRun run, string text, string? failure)
     {
         var group = hub.Clients.Group(ChatGroups.Conversation(run.ConversationId));
-        var text = run.Text;
         if (run.Cut == CutReason.Shutdown) failure ??= "The service restarted while the character was replying.";
         StoredMessage? stored = null;
         try
@@ -157,7 +185,7 @@ public sealed class ReplyCoordinator(
         }
         finally
         {
-            Release(run);
+            await ReleaseAsync(run);
         }
 
         try

@@ -97,9 +97,10 @@ public sealed record TestUser(ChatServer Server, string Id, string Email, string
     public HttpClient Http() => Server.CreateHttpClient(AccessToken);
 
     /// <summary>A started hub connection (one "device") whose events are recorded.</summary>
-    public async Task<Device> ConnectAsync(HubProtocol protocol = HubProtocol.Json)
+    /// <param name="node">Another node of the same deployment to connect to; this user's server when null.</param>
+    public async Task<Device> ConnectAsync(HubProtocol protocol = HubProtocol.Json, Uri? node = null)
     {
-        var proxy = ChatHubProxy.Create(Server.BaseUri, () => Task.FromResult<string?>(AccessToken), protocol);
+        var proxy = ChatHubProxy.Create(node ?? Server.BaseUri, () => Task.FromResult<string?>(AccessToken), protocol);
         var events = new RecordedEvents();
         proxy.Register(events);
         await proxy.StartAsync(TestContext.Current.CancellationToken).Bounded();

@@ -1,0 +1,64 @@
+using ChatHub.Characters;
+using ChatHub.Contracts;
+using ChatHub.Conversations;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.Tokenizers;
+
+namespace ChatHub.Llm;
+
+/// <summary>
+/// Turns a character and its conversation into a model request. History is cut by tokens, not
+/// characters, because the model's context window is counted in tokens.
+/// </summary>
+public sealed class PromptBuilder(IOptions<LlmOptions> options)
+{
+    // Chat formats wrap every message in a few tokens of role markup that its text does not show.
+    private const int TokensPerMessage = 4;
+
+    // Loading the encoding's vocabulary is costly; one instance is thread-safe and serves every request.
+    private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
+
+    private readonly int budget = options.Value.HistoryTokenBudget;
+
+    /// <param name="history">The conversation oldest first, ending with the user's new message.</param>
+    public ModelRequest Build(Character character, IReadOnlyList<StoredMessage> history)
+    {
+        var kept = new List<ChatMessage>();
+        var used = 0;
+        for (var i = history.Count - 1; i >= 0; i--)
+        {
+            if (ToChatMessage(history[i]) is not { } message)
+            {
+                continue;
+            }
+            var cost = CountTokens(message.Text);
+            // The newest message is what the reply answers, so it goes in even when it alone is over budget.
+            // Older ones stop at the first that does not fit: a gap in the middle would confuse the model.
+            if (kept.Count > 0 && used + cost > budget)
+            {
+                break;
+            }
+            kept.Add(message);
+            used += cost;
+        }
+        kept.Add(new ChatMessage(ChatRole.System, PersonaPrompt.Write(character)));
+        kept.Reverse();
+
+        return new ModelRequest(kept, new ChatOptions
+        {
+            Temperature = (float)character.Temperature,
+            MaxOutputTokens = character.MaxTokens,
+        });
+    }
+
+    internal static int CountTokens(string text) => Tokenizer.Value.CountTokens(text) + TokensPerMessage;
+
+    private static ChatMessage? ToChatMessage(StoredMessage message) => message.Sender switch
+    {
+        MessageValues.SenderUser => new ChatMessage(ChatRole.User, message.Text),
+        // An empty reply (failed before its first token) says nothing and would only cost tokens.
+        MessageValues.SenderAi when !string.IsNullOrWhiteSpace(message.Text) => new ChatMessage(ChatRole.Assistant, message.Text),
+        _ => null,
+    };
+}

@@ -1,0 +1,17 @@
+using StackExchange.Redis;
+
+namespace ChatHub.ScaleOut;
+
+/// <summary>Every key and channel of one deployment, under its prefix, so deployments can share a Redis.</summary>
+public sealed class RedisKeys(string prefix)
+{
+    public string Prefix { get; } = prefix;
+    public RedisKey Conversation(string conversationId) => $"{Prefix}:conv:{conversationId}";
+    public RedisKey UserReplies(string userId) => $"{Prefix}:user:{userId}:replies";
+    public RedisKey Reply(string replyId) => $"{Prefix}:reply:{replyId}";
+    public RedisKey ReplyText(string replyId) => $"{Prefix}:reply:{replyId}:text";
+    public RedisKey ActiveReplies => $"{Prefix}:active";
+    public RedisKey DataProtectionKeys => $"{Prefix}:dataprotection-keys";
+    public RedisChannel StopChannel => RedisChannel.Literal($"{Prefix}:stop");
+    public RedisChannel DeletedChannel => RedisChannel.Literal($"{Prefix}:deleted");
+}

@@ -1,0 +1,76 @@
+using ChatHub.Chat;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatHub.ScaleOut;
+
+public static class ScaleOutExtensions
+{
+    /// <summary>
+    /// With <c>ConnectionStrings:Redis</c>: the SignalR backplane, replies in flight shared by every
+    /// node, and Data Protection keys in Redis. Without: one node, nothing to share.
+    /// </summary>
+    public static WebApplicationBuilder AddScaleOut(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Redis");
+        if (string.IsNullOrWhiteSpace(connectionString)) return builder;
+
+        var services = builder.Services;
+        services.AddOptions<ScaleOutOptions>().BindConfiguration(ScaleOutOptions.Section)
+            .Validate(o => o.ChannelPrefix.Length > 0 && o.ReplyLease >= TimeSpan.FromSeconds(1), "Redis:ChannelPrefix must be set and Redis:ReplyLease at least 1 s.")
+            .ValidateOnStart();
+        var prefix = builder.Configuration[$"{ScaleOutOptions.Section}:{nameof(ScaleOutOptions.ChannelPrefix)}"] is { Length: > 0 } p ? p : new ScaleOutOptions().ChannelPrefix;
+        var keys = new RedisKeys(prefix);
+        services.AddSingleton(keys);
+
+        // One connection for everything. It starts even while Redis is down and reconnects by
+        // itself; until then the node serves its own connections.
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        configuration.AbortOnConnectFail = false;
+        configuration.ConnectTimeout = 2000;
+        var multiplexer = ConnectionMultiplexer.Connect(configuration);
+        services.AddSingleton<IConnectionMultiplexer>(multiplexer);
+
+        services.AddSignalR().AddStackExchangeRedis(options =>
+        {
+            options.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
+            options.ConnectionFactory = _ => Task.FromResult<IConnectionMultiplexer>(multiplexer);
+        });
+        services.AddSingleton(typeof(HubLifetimeManager<>), typeof(FailoverHubLifetimeManager<>));
+
+        services.AddSingleton<RedisReplyRegistry>();
+        services.Replace(ServiceDescriptor.Singleton<IReplyRegistry>(sp => sp.GetRequiredService<RedisReplyRegistry>()));
+        services.AddHostedService<ReplyLeaseService>();
+
+        if (string.IsNullOrEmpty(builder.Configuration["DataProtection:KeysPath"]))
+        {
+            services.AddDataProtection().PersistKeysToStackExchangeRedis(multiplexer, keys.DataProtectionKeys);
+        }
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        return builder;
+    }
+
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                if (redis.IsConnected)
+                {
+                    await redis.GetDatabase().PingAsync();
+                    return HealthCheckResult.Healthy();
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                return HealthCheckResult.Degraded("Redis is unreachable: this node serves only its own connections.", ex);
+            }
+            return HealthCheckResult.Degraded("Redis is unreachable: this node serves only its own connections.");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using ChatHub.Conversations;
+using ChatHub.Llm;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using static ChatHub.Tests.Llm.LlmTestData;
+
+namespace ChatHub.Tests.Llm;
+
+public sealed class PromptBuilderTests
+{
+    [Fact]
+    public void TheNewestMessagesThatFitTheBudgetAreKeptInOrderAfterThePersona()
+    {
+        var history = new List<StoredMessage>();
+        for (var i = 0; i < 100; i++)
+        {
+            history.Add(User($"Question number {i}: what happened in Gotham on night {i}?"));
+            history.Add(Ai($"Answer number {i}: on night {i} the Bat-Signal lit the clouds over the harbour."));
+        }
+        history.Add(User("And tonight?"));
+
+        var request = Builder(budget: 300).Build(Batman(), history);
+
+        Assert.Equal(ChatRole.System, request.Messages[0].Role);
+        Assert.StartsWith("You are Batman.", request.Messages[0].Text);
+        var kept = request.Messages.Skip(1).Select(m => m.Text).ToList();
+        Assert.InRange(kept.Count, 3, history.Count - 1);
+        Assert.Equal(history.TakeLast(kept.Count).Select(m => m.Text), kept);
+        Assert.Equal("And tonight?", kept[^1]);
+        Assert.True(kept.Sum(PromptBuilder.CountTokens) <= 300);
+        Assert.True(kept.Sum(PromptBuilder.CountTokens) + PromptBuilder.CountTokens(history[^(kept.Count + 1)].Text) > 300);
+    }
+
+    [Fact]
+    public void TheNewUserMessageIsSentEvenWhenItAloneIsOverTheBudget()
+    {
+        var longMessage = string.Join(' ', Enumerable.Repeat("Gotham needs a hero tonight.", 50));
+
+        var request = Builder(budget: 10).Build(Batman(), [User("Earlier"), Ai("Reply"), User(longMessage)]);
+
+        Assert.Equal([ChatRole.System, ChatRole.User], request.Messages.Select(m => m.Role));
+        Assert.Equal(longMessage, request.Messages[1].Text);
+    }
+
+    [Fact]
+    public void RolesFollowTheSenderAndEmptyRepliesAreLeftOut()
+    {
+        var request = Builder(budget: 3000).Build(Batman(), [User("Hi"), Ai("", "failed"), User("Hello?"), Ai("Speak.", "stopped"), User("Who are you?")]);
+
+        Assert.Equal(
+            [(ChatRole.System, request.Messages[0].Text), (ChatRole.User, "Hi"), (ChatRole.User, "Hello?"), (ChatRole.Assistant, "Speak."), (ChatRole.User, "Who are you?")],
+            request.Messages.Select(m => (m.Role, m.Text)));
+    }
+
+    [Fact]
+    public void ThePersonaNamesTheCharacterItsTraitsAndKnowledgeAndTheOptionsCarryItsSettings()
+    {
+        var batman = Batman(temperature: 0.4, maxTokens: 256);
+
+        var request = Builder(budget: 3000).Build(batman, [User("Hi")]);
+
+        var persona = request.Messages[0].Text;
+        Assert.Contains(batman.Description, persona);
+        Assert.All(batman.Traits.Concat(batman.KnowledgeBase), item => Assert.Contains(item, persona));
+        Assert.Contains("Stay in character", persona);
+        Assert.Equal(0.4f, request.Options.Temperature);
+        Assert.Equal(256, request.Options.MaxOutputTokens);
+    }
+
+    private static PromptBuilder Builder(int budget) => new(Options.Create(new LlmOptions { HistoryTokenBudget = budget }));
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+
+namespace ChatHub.Tests.Support;
+
+/// <summary>The built service as its own process, so a test can kill it with SIGKILL like a crashed machine.</summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private NodeProcess(Process process, Uri baseUri)
+    {
+        _process = process;
+        BaseUri = baseUri;
+    }
+
+    public Uri BaseUri { get; }
+
+    public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var port = RedisProcess.FreePort();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(ServiceDll());
+        info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        foreach (var (key, value) in settings) info.ArgumentList.Add($"--{key}={value}");
+        var process = Process.Start(info)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var node = new NodeProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        using var http = new HttpClient { BaseAddress = node.BaseUri, Timeout = TimeSpan.FromSeconds(2) };
+        await RedisProcess.WaitUntilAsync(() =>
+        {
+            try
+            {
+                return http.GetAsync("/health/live").GetAwaiter().GetResult().IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
+        return node;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no drain, no goodbye to Redis.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().Bounded();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    /// <summary>src/ChatHub's build output, in the same configuration as these tests.</summary>
+    private static string ServiceDll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CharacterChat.sln"))) dir = dir.Parent;
+        var dll = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("CharacterChat.sln not found above the test output."),
+            "src", "ChatHub", "bin", configuration, "net10.0", "ChatHub.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
+    }
+}
