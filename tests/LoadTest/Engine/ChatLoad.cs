@@ -35,7 +35,7 @@ public static class ChatLoad
         {
             state.Errors.Add("history check cut short");
         }
-        await CloseAsync(sessions.SelectMany(s => s.Devices));
+        await Device.CloseAllAsync(sessions.SelectMany(s => s.Devices));
 
         var turns = sessions.SelectMany(s => s.Turns).ToArray();
         return new ChatRunResult
@@ -58,8 +58,4 @@ public static class ChatLoad
             Correctness = state.Correctness.Read(),
         };
     }
-
-    /// <summary>Closes connections a bounded number at a time, so closing does not storm the server either.</summary>
-    public static Task CloseAsync(IEnumerable<Device> devices) =>
-        Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = 64 }, (device, _) => device.DisposeAsync());
 }

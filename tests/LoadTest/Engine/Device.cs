@@ -32,5 +32,9 @@ public sealed class Device(ChatHubProxy hub, DeviceListener listener) : IAsyncDi
         return new Device(hub, listener);
     }
 
+    /// <summary>Closes connections a bounded number at a time, so closing does not storm the server either.</summary>
+    public static Task CloseAllAsync(IEnumerable<Device> devices) =>
+        Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = 64 }, (device, _) => device.DisposeAsync());
+
     public ValueTask DisposeAsync() => Hub.DisposeAsync();
 }

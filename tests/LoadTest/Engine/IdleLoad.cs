@@ -38,7 +38,7 @@ public static class IdleLoad
         }
         var after = ServerMemory.Read(options.ServerPid, options.SelfHosted);
 
-        await ChatLoad.CloseAsync(devices);
+        await Device.CloseAllAsync(devices);
         return new IdleRunResult
         {
             Target = target.Name,
