@@ -38,7 +38,7 @@ public static class TextReport
         output.WriteLine(F($"== side by side: model TTFT {model} ms, {options.ModelTokensPerSecond:G} tokens/s ({bare.MeanDeltasPerReply:F0} deltas per bare reply) =="));
         output.WriteLine(F($"{"",-40}{"CharacterChat",14}{"bare hub",14}{"ratio",10}"));
         void Row(string name, double? a, double? b) =>
-            output.WriteLine(F($"{name,-40}{a,14:F2}{b,14:F2}{(a is { } x && b is { } y && y != 0 ? x / y : (double?)null),10:F2}"));
+            output.WriteLine(F($"{name,-40}{N(a),14}{N(b),14}{N(a is { } x && b is { } y && y != 0 ? x / y : null),10}"));
         double? P(ChatRunResult r, string metric, Func<Summary, double> pick) => r.Metric(metric) is { } s ? pick(s) : null;
         Row("hub overhead on TTFT p50 (ms)", P(real, Metrics.FirstDelta, s => s.P50 - model), P(bare, Metrics.FirstDelta, s => s.P50 - model));
         Row("hub overhead on TTFT p99 (ms)", P(real, Metrics.FirstDelta, s => s.P99 - model), P(bare, Metrics.FirstDelta, s => s.P99 - model));
@@ -63,7 +63,7 @@ public static class TextReport
     private static void Table(IReadOnlyList<Summary> rows, TextWriter output)
     {
         output.WriteLine(F($"{"metric",-40}{"n",9}{"p50",10}{"p90",10}{"p99",10}{"max",10}"));
-        foreach (var s in rows) output.WriteLine(F($"{s.Metric,-40}{s.Count,9}{s.P50,10:F2}{s.P90,10:F2}{s.P99,10:F2}{s.Max,10:F2}"));
+        foreach (var s in rows) output.WriteLine(F($"{s.Metric,-40}{s.Count,9}{N(s.P50),10}{N(s.P90),10}{N(s.P99),10}{N(s.Max),10}"));
     }
 
     private static void Errors(IReadOnlyDictionary<string, int> errors, TextWriter output)
@@ -71,6 +71,14 @@ public static class TextReport
         output.WriteLine(errors.Count == 0 ? "errors: none" : "errors by kind:");
         foreach (var (kind, count) in errors) output.WriteLine(F($"  {count,7}  {kind}"));
     }
+
+    /// <summary>Two decimals, except where they would push a big number (an unpaced stream's rate) out of its column.</summary>
+    private static string N(double? value) => value switch
+    {
+        null => "n/a",
+        >= 100_000 => F($"{value:F0}"),
+        _ => F($"{value:F2}"),
+    };
 
     private static string Mb(long? bytes) => bytes is { } b ? F($"{b / 1048576.0:F1} MB") : "n/a";
 
