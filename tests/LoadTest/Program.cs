@@ -2,6 +2,12 @@ using ChatHub.LoadTest.Cli;
 using ChatHub.LoadTest.Engine;
 using ChatHub.LoadTest.Report;
 
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(OptionParser.Usage);
+    return 0;
+}
+
 LoadOptions options;
 try
 {
