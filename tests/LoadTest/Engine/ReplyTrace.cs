@@ -27,6 +27,17 @@ public sealed class ReplyTrace
 
     public void OnEnd(ReplyEnd end) => _ended.TrySetResult(end);
 
+    /// <summary>When each seq first arrived.</summary>
+    public IReadOnlyDictionary<int, long> Arrivals()
+    {
+        var arrivals = new Dictionary<int, long>();
+        lock (_lock)
+        {
+            foreach (var (seq, _, at) in _deltas) arrivals.TryAdd(seq, at);
+        }
+        return arrivals;
+    }
+
     /// <param name="completedText">The text the hub says it stored; the deltas must add up to exactly that.</param>
     public StreamCheck Check(string? completedText)
     {

@@ -131,6 +131,12 @@ public sealed class UserSession(int index, string? accessToken, RunState state)
             }
             if (end.Message is not null) _turns.Add(new Turn(request, sent, check.Text, check.Deltas, end.Message));
         }
+        if (traces.Length > 1)
+        {
+            var first = traces[0].Arrivals();
+            var second = traces[1].Arrivals();
+            state.Samples.AddRange(Metrics.SecondDeviceLag, second.Where(a => first.ContainsKey(a.Key)).Select(a => Clock.Ms(first[a.Key], a.Value)));
+        }
         if (primaryEnd.Error is not null)
         {
             state.Errors.Add($"reply failed: {primaryEnd.Error}");
