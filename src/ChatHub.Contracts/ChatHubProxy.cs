@@ -30,6 +30,8 @@ public sealed class ChatHubProxy(HubConnection connection) : IChatHub, IAsyncDis
             options.Transports = HttpTransportType.WebSockets;
             options.SkipNegotiation = true;
         });
+        // A brief network drop then replays what was missed instead of losing deltas.
+        builder.WithStatefulReconnect();
         if (protocol == HubProtocol.MessagePack) builder.AddMessagePackProtocol();
         configure?.Invoke(builder);
         return new ChatHubProxy(builder.Build());

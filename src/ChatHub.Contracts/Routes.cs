@@ -1,11 +1,16 @@
 namespace ChatHub.Contracts;
 
 /// <summary>Public URLs of the service. Renaming one breaks clients.</summary>
-public static class Routes
+public static partial class Routes
 {
     public const string ChatHub = "/hubs/chat";
     public const string Register = "/api/auth/register";
     public const string Login = "/api/auth/login";
+    public const string Refresh = "/api/auth/refresh";
+    public const string Logout = "/api/auth/logout";
+    public const string Me = "/api/me";
+    public const string MyPassword = "/api/me/password";
+    public const string AdminUsers = "/api/admin/users";
     public const string Characters = "/api/characters";
     public const string Conversations = "/api/conversations";
     public const string HealthLive = "/health/live";
@@ -14,12 +19,17 @@ public static class Routes
     public static string Character(string id) => $"{Characters}/{Uri.EscapeDataString(id)}";
     public static string Conversation(string id) => $"{Conversations}/{Uri.EscapeDataString(id)}";
 
+    public static string UserRole(string userId) => $"{AdminUsers}/{Uri.EscapeDataString(userId)}/role";
+
+    public static string Users(int? limit = null, string? after = null) =>
+        WithQuery(AdminUsers, ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("after", after));
+
     public static string Messages(string conversationId, int? limit = null, string? before = null)
+        => WithQuery($"{Conversation(conversationId)}/messages", ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("before", before));
+
+    private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
     {
-        var query = new List<string>(2);
-        if (limit is { } l) query.Add($"limit={l}");
-        if (before is not null) query.Add($"before={Uri.EscapeDataString(before)}");
-        var path = $"{Conversation(conversationId)}/messages";
+        var query = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
         return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
     }
 }

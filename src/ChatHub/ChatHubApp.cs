@@ -4,6 +4,8 @@ using ChatHub.Chat;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
+using ChatHub.Observability;
+using ChatHub.Quotas;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
 
@@ -17,8 +19,10 @@ public static class ChatHubApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults()
+            .AddObservability()
             .AddStorage()
             .AddAccounts()
+            .AddQuotas()
             .AddCharacters()
             .AddLlm()
             .AddChat()
@@ -26,8 +30,9 @@ public static class ChatHubApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseServiceDefaults();
+        app.UseServiceDefaults().UseQuotas();
         app.MapServiceDefaults()
+            .MapObservability()
             .MapAccounts()
             .MapCharacters()
             .MapConversations()

@@ -1,4 +1,4 @@
-using System.Net.Mail;
+using ChatHub.Accounts.Sessions;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,57 +6,77 @@ using Microsoft.Extensions.Options;
 
 namespace ChatHub.Accounts;
 
+/// <summary>Signing up, in and out: <c>/api/auth</c>, open to anyone.</summary>
 public static class AccountEndpoints
 {
-    public const int MinPasswordChars = 8;
-    public const int MaxPasswordChars = 256;
-    public const int MaxNameChars = 100;
+    private const string WrongCredentials = "The email or password is incorrect.";
 
-    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Accounts").AllowAnonymous();
         group.MapPost("/register", RegisterAsync);
         group.MapPost("/login", LoginAsync);
+        // Anonymous: the access token may have expired already; holding the refresh token is the proof.
+        group.MapPost("/refresh", RefreshAsync);
+        group.MapPost("/logout", LogoutAsync);
         return app;
     }
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, IUserStore users, TokenService tokens, IOptions<AuthOptions> options, TimeProvider clock, CancellationToken ct)
+        RegisterRequest request, IUserStore users, SessionService sessions, IOptions<AuthOptions> options, TimeProvider clock, CancellationToken ct)
     {
-        var email = NormalizeEmail(request.Email);
+        var email = AccountRules.NormalizeEmail(request.Email);
         if (email is null) return Problems.BadRequest("Enter a valid email address.");
-        if (request.Password is not { Length: >= MinPasswordChars and <= MaxPasswordChars })
-        {
-            return Problems.BadRequest($"The password must have {MinPasswordChars} to {MaxPasswordChars} characters.");
-        }
-        var name = string.IsNullOrWhiteSpace(request.Name) ? email.Split('@')[0] : request.Name.Trim();
-        if (name.Length > MaxNameChars) return Problems.BadRequest($"The name may have at most {MaxNameChars} characters.");
+        if (AccountRules.PasswordProblem(request.Password) is { } passwordProblem) return Problems.BadRequest(passwordProblem);
+        var name = AccountRules.NameOrEmailName(request.Name, email);
+        if (AccountRules.NameProblem(name) is { } nameProblem) return Problems.BadRequest(nameProblem);
 
-        var role = options.Value.AdminEmails.Contains(email, StringComparer.OrdinalIgnoreCase) ? Roles.Admin : Roles.Free;
         var now = clock.UtcNowMs();
-        var user = new User(Ids.New(), name, email, PasswordHasher.Hash(request.Password), role, now, now);
+        var user = new User(Ids.New(), name, email, PasswordHasher.Hash(request.Password), options.Value.RoleFor(email), now, now);
         if (!await users.TryCreateAsync(user, ct))
         {
             return Problems.Conflict("An account with this email already exists. Sign in instead.");
         }
-        return TypedResults.Ok(tokens.Issue(user));
+        return TypedResults.Ok(await sessions.StartAsync(user, ct));
     }
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, IUserStore users, PasswordHasher hasher, TokenService tokens, CancellationToken ct)
+        LoginRequest request, IUserStore users, PasswordHasher hasher, SessionService sessions, LoginLockout lockout,
+        HttpResponse response, CancellationToken ct)
     {
-        var email = NormalizeEmail(request.Email);
+        var email = AccountRules.NormalizeEmail(request.Email);
+        if (email is not null && lockout.LockedFor(email) is { } wait) return Locked(response, wait);
+
         var password = request.Password ?? "";
         var user = email is null ? null : await users.FindByEmailAsync(email, ct);
-        var valid = user is null ? hasher.VerifyDecoy(password) : PasswordHasher.Verify(password, user.PasswordHash);
-        return valid ? TypedResults.Ok(tokens.Issue(user!)) : Problems.Unauthorized("The email or password is incorrect.");
+        // An account without a password (made by a provider sign-in) costs the same time as an unknown email.
+        var valid = user is { HasPassword: true } ? PasswordHasher.Verify(password, user.PasswordHash) : hasher.VerifyDecoy(password);
+        if (!valid)
+        {
+            if (email is not null) lockout.Failed(email);
+            return Problems.Unauthorized(WrongCredentials);
+        }
+        lockout.Succeeded(email!);
+        return TypedResults.Ok(await sessions.StartAsync(user!, ct));
     }
 
-    private static string? NormalizeEmail(string? email)
+    private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RefreshAsync(
+        RefreshTokenRequest request, SessionService sessions, CancellationToken ct) =>
+        await sessions.RefreshAsync(request.RefreshToken, ct) is { } renewed
+            ? TypedResults.Ok(renewed)
+            : Problems.Unauthorized("The refresh token is not valid: it is unknown, expired, revoked or already used. Sign in again.");
+
+    private static async Task<NoContent> LogoutAsync(RefreshTokenRequest request, SessionService sessions, CancellationToken ct)
     {
-        var trimmed = email?.Trim().ToLowerInvariant();
-        return trimmed is { Length: > 0 and <= 254 } && MailAddress.TryCreate(trimmed, out var parsed) && parsed.Address == trimmed
-            ? trimmed
-            : null;
+        await sessions.EndAsync(request.RefreshToken, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The same answer for an email with an account and one without, so a lockout reveals neither.</summary>
+    internal static ProblemHttpResult Locked(HttpResponse response, TimeSpan wait)
+    {
+        var minutes = (int)Math.Ceiling(wait.TotalMinutes);
+        return Problems.TooManyRequests(response, wait,
+            $"Too many failed attempts with this email. Try again in {minutes} {(minutes == 1 ? "minute" : "minutes")}.");
     }
 }

@@ -1,6 +1,11 @@
-using Microsoft.AspNetCore.Authorization;
+using ChatHub.Accounts.Admin;
+using ChatHub.Accounts.OAuth;
+using ChatHub.Accounts.Sessions;
 using ChatHub.Contracts;
+using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ChatHub.Accounts;
@@ -14,8 +19,14 @@ public static class AccountsExtensions
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var key = SigningKey.Load(builder.Configuration);
         builder.Services.AddSingleton(key);
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<SessionService>();
+        builder.Services.AddSingleton<SessionCheck>();
+        builder.Services.AddSingleton<LoginLockout>();
+        // Post-configured, so it runs inside the chat's error filter: a store outage during the check is answered like any other.
+        builder.Services.PostConfigure<HubOptions>(options => options.AddFilter<SessionHubFilter>());
 
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
@@ -43,30 +54,31 @@ public static class AccountsExtensions
                     }
                     return Task.CompletedTask;
                 },
+                // A well-signed token is not enough: its user must still exist and not have changed password or role since.
+                OnTokenValidated = async context =>
+                {
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionCheck>();
+                    if (!await sessions.IsCurrentAsync(context.Principal!, context.HttpContext.RequestAborted))
+                    {
+                        context.Fail("The token's session has ended.");
+                    }
+                },
                 OnChallenge = context =>
                 {
                     context.HandleResponse();
                     context.Response.Headers.WWWAuthenticate = "Bearer";
-                    return WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Not signed in.",
+                    return Problems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Not signed in.",
                         "A valid access token is required. Sign in again.");
                 },
-                OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden.",
+                OnForbidden = context => Problems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden.",
                     "Your account is not allowed to do this."),
             };
         });
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));
-        return builder;
+        return builder.AddOAuth();
     }
 
-    private static async Task WriteProblemAsync(HttpContext http, int status, string title, string detail)
-    {
-        http.Response.StatusCode = status;
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
-    }
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app) => app.MapAuth().MapMe().MapAdmin().MapOAuth();
 }

@@ -13,9 +13,31 @@ public sealed class AuthOptions
 
     public string Audience { get; set; } = "characterchat";
 
+    /// <summary>Short, because an access token cannot be taken back before it expires; the refresh token gets the next one.</summary>
     [Range(1, 24 * 60)]
-    public int AccessTokenMinutes { get; set; } = 60;
+    public int AccessTokenMinutes { get; set; } = 15;
+
+    /// <summary>How long a refresh token lasts; each refresh gives a new one, so a session lasts while it is used.</summary>
+    [Range(1, 365)]
+    public int RefreshTokenDays { get; set; } = 30;
+
+    /// <summary>
+    /// How long a node trusts what it last read of a user's token version (0: read on every call).
+    /// Changes made through this node apply at once; through another node, within this time.
+    /// </summary>
+    [Range(0, 30)]
+    public int SessionCheckSeconds { get; set; } = 10;
+
+    /// <summary>Failed sign-ins for one email, within <see cref="LockoutMinutes"/>, that lock it for <see cref="LockoutMinutes"/>.</summary>
+    [Range(1, 100)]
+    public int LockoutFailures { get; set; } = 5;
+
+    [Range(1, 24 * 60)]
+    public int LockoutMinutes { get; set; } = 15;
 
     /// <summary>Accounts registered with these emails get the admin role.</summary>
     public string[] AdminEmails { get; set; } = [];
+
+    /// <summary>The role a new account with this (normalized) email starts with.</summary>
+    public string RoleFor(string email) => AdminEmails.Contains(email, StringComparer.OrdinalIgnoreCase) ? Roles.Admin : Roles.Free;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using ChatHub.Contracts;
 using Microsoft.Extensions.Options;
@@ -6,11 +7,14 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace ChatHub.Accounts;
 
+public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>Signs access tokens (JWTs). Sessions and their refresh tokens are <see cref="Sessions.SessionService"/>'s.</summary>
 public sealed class TokenService(SymmetricSecurityKey key, IOptions<AuthOptions> options, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public AuthResponse Issue(User user)
+    public AccessToken Issue(User user)
     {
         var now = clock.GetUtcNow();
         var expires = now.AddMinutes(options.Value.AccessTokenMinutes);
@@ -27,10 +31,11 @@ public sealed class TokenService(SymmetricSecurityKey key, IOptions<AuthOptions>
                 new Claim(JwtRegisteredClaimNames.Email, user.Email),
                 new Claim(ClaimNames.Name, user.Name),
                 new Claim(ClaimNames.Role, user.Role),
+                new Claim(ClaimNames.TokenVersion, user.TokenVersion.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer32),
             ]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
-        return new AuthResponse { AccessToken = token, ExpiresAt = expires, User = user.ToDto() };
+        return new AccessToken(token, expires);
     }
 }
 
@@ -38,6 +43,7 @@ public static class ClaimNames
 {
     public const string Name = "name";
     public const string Role = "role";
+    public const string TokenVersion = "token_version";
 }
 
 public static class UserMapping
@@ -47,4 +53,11 @@ public static class UserMapping
     /// <summary>The signed-in user's id (the token's <c>sub</c>); endpoints and the hub only run for signed-in users.</summary>
     public static string UserId(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? throw new InvalidOperationException("The principal has no subject.");
+
+    /// <summary>The role the token was issued with; a token whose role has since changed is refused, so this is current.</summary>
+    public static string Role(this ClaimsPrincipal principal) => principal.FindFirstValue(ClaimNames.Role) ?? Roles.Free;
+
+    /// <summary>Tokens from before token versions existed carry none: they are version 0, as are the users they belong to.</summary>
+    public static int TokenVersion(this ClaimsPrincipal principal) =>
+        int.TryParse(principal.FindFirstValue(ClaimNames.TokenVersion), NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : 0;
 }

@@ -42,7 +42,7 @@ public sealed class CharacterSeeder(ICharacterStore store, TimeProvider clock, I
 
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Seeded the built-in character {Name}")]
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Seeded the built-in character {Name}")]
     public static partial void CharacterSeeded(ILogger logger, string name);
 }
 

@@ -2,6 +2,8 @@ using ChatHub.Accounts;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
+using ChatHub.Observability;
+using ChatHub.Quotas;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +16,9 @@ namespace ChatHub.Chat;
 public sealed class CharacterChatHub(
     IConversationStore conversations,
     ReplyCoordinator replies,
+    IQuotaService quotas,
     IOptions<ChatSettings> settings,
+    ChatMetrics metrics,
     TimeProvider clock) : Hub<IChatClient>, IChatHub
 {
     private const string NoSuchConversation = "There is no conversation with that id.";
@@ -29,8 +33,10 @@ public sealed class CharacterChatHub(
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
-        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id);
-        if (await replies.TryReserveAsync(run) is { } refusal)
+        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { MaxTokens = quotas.MaxTokensFor(Context.User!) };
+        var refusal = await quotas.TryTakeMessageAsync(Context.User!)
+            ?? await replies.TryReserveAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
+        if (refusal is not null)
         {
             // A retry of a message that was stored is answered as the first time, even while its reply runs.
             var earlier = await conversations.FindByClientMessageIdAsync(conversation.Id, userId, request.ClientMessageId, Context.ConnectionAborted);
@@ -43,6 +49,7 @@ public sealed class CharacterChatHub(
             var appended = await conversations.AppendUserMessageAsync(conversation.Id, userId, message, CancellationToken.None)
                 ?? throw new HubException(NoSuchConversation);
             if (!appended.Appended) return Result(appended.Message);
+            metrics.MessageReceived();
 
             await Clients.OthersInGroup(group).MessageAppended(new MessageAppended { ConversationId = conversation.Id, Message = message.ToDto() });
             replies.Start(run, conversation);

@@ -27,7 +27,7 @@ public static class ChatExtensions
 
     public static IEndpointRouteBuilder MapChat(this IEndpointRouteBuilder app)
     {
-        app.MapHub<CharacterChatHub>(Routes.ChatHub);
+        app.MapHub<CharacterChatHub>(Routes.ChatHub, options => options.AllowStatefulReconnects = true);
         return app;
     }
 }

@@ -10,9 +10,6 @@ public sealed class ChatSettings
     [Range(1, 1_000_000)]
     public int MaxMessageChars { get; set; } = 16_000;
 
-    [Range(1, 100)]
-    public int MaxConcurrentRepliesPerUser { get; set; } = 2;
-
     /// <summary>How many recent messages <c>WatchConversation</c> returns.</summary>
     [Range(1, 500)]
     public int SnapshotMessages { get; set; } = 50;

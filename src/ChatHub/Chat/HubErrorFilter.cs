@@ -1,3 +1,4 @@
+using ChatHub.Storage;
 using Microsoft.AspNetCore.SignalR;
 
 namespace ChatHub.Chat;
@@ -17,7 +18,7 @@ public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
         catch (Exception ex) when (ex is not HubException && !context.Context.ConnectionAborted.IsCancellationRequested)
         {
             Log.HubMethodFailed(logger, ex, context.HubMethodName, context.Context.ConnectionId);
-            throw new HubException("Something went wrong on our side. Please try again.");
+            throw new HubException(StoreErrors.IsUnavailable(ex) ? StoreErrors.Unavailable : "Something went wrong on our side. Please try again.");
         }
     }
 }

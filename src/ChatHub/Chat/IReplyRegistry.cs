@@ -47,5 +47,6 @@ public static class Refusals
 {
     public const string ConversationBusy = "The character is still replying in this conversation. Wait for the reply or stop it.";
 
-    public static string TooManyReplies(int limit) => $"You already have {limit} replies in progress. Wait for one to finish.";
+    public static string TooManyReplies(int limit) =>
+        $"You already have {limit} {(limit == 1 ? "reply" : "replies")} in progress. Wait for one to finish.";
 }

@@ -3,6 +3,7 @@ using ChatHub.Contracts;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
+using ChatHub.Observability;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using IModelClient = Microsoft.Extensions.AI.IChatClient;
@@ -22,6 +23,7 @@ public sealed class ReplyCoordinator(
     IModelClient model,
     IReplyRegistry registry,
     IOptions<ChatSettings> settings,
+    ChatMetrics metrics,
     TimeProvider clock,
     ILogger<ReplyCoordinator> logger) : IHostedService, IConversationEvents
 {
@@ -32,20 +34,20 @@ public sealed class ReplyCoordinator(
     private bool _stopping;
 
     /// <summary>Takes a slot for the run, here and deployment-wide; returns why not (a message for the user) when none is free.</summary>
-    public async ValueTask<string?> TryReserveAsync(ReplyRun run)
+    /// <param name="maxPerUser">The user's quota of replies in flight.</param>
+    public async ValueTask<string?> TryReserveAsync(ReplyRun run, int maxPerUser)
     {
-        var limit = settings.Value.MaxConcurrentRepliesPerUser;
         lock (_lock)
         {
             if (_stopping) return "The service is restarting. Please send your message again in a moment.";
             if (_byConversation.ContainsKey(run.ConversationId)) return Refusals.ConversationBusy;
             var count = _perUser.GetValueOrDefault(run.UserId);
-            if (count >= limit) return Refusals.TooManyReplies(limit);
+            if (count >= maxPerUser) return Refusals.TooManyReplies(maxPerUser);
             _byConversation[run.ConversationId] = run;
             _byReply[run.ReplyId] = run;
             _perUser[run.UserId] = count + 1;
         }
-        var refusal = await registry.TryReserveAsync(run, limit);
+        var refusal = await registry.TryReserveAsync(run, maxPerUser);
         if (refusal is not null) ReleaseLocal(run);
         return refusal;
     }
@@ -117,6 +119,7 @@ public sealed class ReplyCoordinator(
     private async Task GenerateAsync(ReplyRun run, Conversation conversation)
     {
         var group = hub.Clients.Group(ChatGroups.Conversation(run.ConversationId));
+        using var telemetry = metrics.ReplyStarted(run);
         string? failure = null;
         try
         {
@@ -129,7 +132,7 @@ public sealed class ReplyCoordinator(
             else
             {
                 var history = await conversations.GetMessagesAsync(run.ConversationId, run.UserId, settings.Value.HistoryMessages, null, run.Token);
-                var request = prompts.Build(character, history?.Messages ?? []);
+                var request = prompts.Build(character, history?.Messages ?? [], run.MaxTokens);
                 await foreach (var update in model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token))
                 {
                     var text = update.Text;
@@ -137,6 +140,7 @@ public sealed class ReplyCoordinator(
                     var seq = run.Append(text);
                     await registry.RecordDeltaAsync(run, text, seq);
                     await group.ReplyDelta(new ReplyDelta { ConversationId = run.ConversationId, ReplyId = run.ReplyId, Seq = seq, Text = text });
+                    telemetry.DeltaSent();
                 }
             }
         }
@@ -147,6 +151,7 @@ public sealed class ReplyCoordinator(
         catch (ModelUnavailableException ex)
         {
             Log.ModelUnavailable(logger, ex, run.ReplyId);
+            metrics.ModelFailed();
             failure = "The character cannot reply right now. Please try again in a moment.";
         }
         catch (Exception ex)
@@ -154,14 +159,15 @@ public sealed class ReplyCoordinator(
             Log.ReplyFailed(logger, ex, run.ReplyId);
             failure = "The reply failed. Please try again.";
         }
-        await FinishAsync(run, run.Text, failure);
+        await FinishAsync(run, run.Text, failure, telemetry);
     }
 
     /// <summary>Ends a reply whose node died: keeps what it had written and tells the watchers.</summary>
     public Task FinishOrphanAsync(OrphanReply orphan) =>
         FinishAsync(orphan.Run, orphan.Text, "The reply was interrupted. Please send your message again.");
 
-    private async Task FinishAsync(ReplyRun run, string text, string? failure)
+    /// <param name="telemetry">The reply's measurements; null for an orphan, which started on another node.</param>
+    private async Task FinishAsync(ReplyRun run, string text, string? failure, ReplyTelemetry? telemetry = null)
     {
         var group = hub.Clients.Group(ChatGroups.Conversation(run.ConversationId));
         if (run.Cut == CutReason.Shutdown) failure ??= "The service restarted while the character was replying.";
@@ -187,6 +193,7 @@ public sealed class ReplyCoordinator(
         {
             await ReleaseAsync(run);
         }
+        metrics.ReplyEnded(telemetry, run.Cut, failure);
 
         try
         {

@@ -22,6 +22,9 @@ public sealed class ReplyRun(string conversationId, string userId, string replyI
     public string UserId { get; } = userId;
     public string ReplyId { get; } = replyId;
     public string InReplyTo { get; } = inReplyTo;
+
+    /// <summary>The most tokens the user's role allows this reply.</summary>
+    public int MaxTokens { get; init; } = int.MaxValue;
     public CancellationToken Token => _cancellation.Token;
     public Task Completion { get; set; } = Task.CompletedTask;
 

@@ -2,6 +2,7 @@ using ChatHub.Accounts;
 using ChatHub.Characters;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
+using ChatHub.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 
@@ -15,7 +16,7 @@ public static class ConversationEndpoints
     public static IEndpointRouteBuilder MapConversations(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Routes.Conversations).WithTags("Conversations");
-        group.MapPost("/", CreateAsync);
+        group.MapPost("/", CreateAsync).RequireRateLimiting(QuotaExtensions.ConversationsPolicy);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}/messages", MessagesAsync);
         group.MapDelete("/{id}", DeleteAsync);
@@ -24,11 +25,16 @@ public static class ConversationEndpoints
 
     private static async Task<Results<Created<ConversationDto>, ProblemHttpResult>> CreateAsync(
         CreateConversationRequest request, ClaimsPrincipal user, ICharacterStore characters, IConversationStore store,
-        TimeProvider clock, CancellationToken ct)
+        IQuotaService quotas, TimeProvider clock, CancellationToken ct)
     {
         if (!Ids.IsValid(request.CharacterId) || await characters.GetAsync(request.CharacterId, ct) is null)
         {
             return Problems.BadRequest("There is no character with that id.");
+        }
+        // Counted, then created: requests racing past the count can exceed it by a few; the rate limit bounds how many.
+        if (quotas.ConversationsFor(user) is { } max && (await store.ListAsync(user.UserId(), ct)).Count >= max)
+        {
+            return Problems.Forbidden($"Your plan allows {max} conversations. Delete one to start another.");
         }
         var now = clock.UtcNowMs();
         var conversation = new Conversation(Ids.New(), user.UserId(), request.CharacterId, now, now);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ChatHub.Infrastructure;
 
-/// <summary>What every feature shares: clock, ProblemDetails, health, the OpenAPI document.</summary>
+/// <summary>What every feature shares: clock, ProblemDetails, health, the OpenAPI document, hardening.</summary>
 public static class ServiceDefaults
 {
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
@@ -19,13 +19,17 @@ public static class ServiceDefaults
             ? path
             : Path.Combine(builder.Configuration.DataDir(), "keys");
         builder.Services.AddDataProtection().SetApplicationName("CharacterChat").PersistKeysToFileSystem(new DirectoryInfo(keys));
-        return builder;
+        return builder.AddHardening();
     }
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseApiBodyLimit();
+        // Before authentication: a preflight carries no token and is answered here.
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -22,7 +22,8 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
     private readonly int budget = options.Value.HistoryTokenBudget;
 
     /// <param name="history">The conversation oldest first, ending with the user's new message.</param>
-    public ModelRequest Build(Character character, IReadOnlyList<StoredMessage> history)
+    /// <param name="maxTokensCap">The user's role caps the reply's length below the character's own max_tokens.</param>
+    public ModelRequest Build(Character character, IReadOnlyList<StoredMessage> history, int maxTokensCap = int.MaxValue)
     {
         var kept = new List<ChatMessage>();
         var used = 0;
@@ -48,7 +49,7 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
         return new ModelRequest(kept, new ChatOptions
         {
             Temperature = (float)character.Temperature,
-            MaxOutputTokens = character.MaxTokens,
+            MaxOutputTokens = Math.Min(character.MaxTokens, maxTokensCap),
         });
     }
 

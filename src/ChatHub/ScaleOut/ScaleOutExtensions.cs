@@ -1,4 +1,5 @@
 using ChatHub.Chat;
+using ChatHub.Quotas;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,6 +46,8 @@ public static class ScaleOutExtensions
         services.AddSingleton<RedisReplyRegistry>();
         services.Replace(ServiceDescriptor.Singleton<IReplyRegistry>(sp => sp.GetRequiredService<RedisReplyRegistry>()));
         services.AddHostedService<ReplyLeaseService>();
+        services.AddSingleton<InMemoryRateLimitPartitions>();
+        services.Replace(ServiceDescriptor.Singleton<IRateLimitPartitions, RedisRateLimitPartitions>());
 
         if (string.IsNullOrEmpty(builder.Configuration["DataProtection:KeysPath"]))
         {

@@ -26,6 +26,7 @@ public static class StorageExtensions
         }
 
         builder.Services.AddHostedService<StoreStartup>();
+        builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
     }

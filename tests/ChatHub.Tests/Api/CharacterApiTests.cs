@@ -60,7 +60,7 @@ public sealed class CharacterApiTests(SharedServer shared) : IClassFixture<Share
     [Fact]
     public async Task AnAdminManagesCharacters()
     {
-        var (server, user) = await AdminServerAsync();
+        var (server, user) = await ChatServer.StartWithAdminAsync();
         await using var _ = server;
         using var admin = user.Http();
 
@@ -84,7 +84,7 @@ public sealed class CharacterApiTests(SharedServer shared) : IClassFixture<Share
     [Fact]
     public async Task AnInvalidCharacterIsRefusedWithAProblem()
     {
-        var (server, user) = await AdminServerAsync();
+        var (server, user) = await ChatServer.StartWithAdminAsync();
         await using var _ = server;
         using var admin = user.Http();
 
@@ -96,14 +96,6 @@ public sealed class CharacterApiTests(SharedServer shared) : IClassFixture<Share
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var names = (await admin.GetFromJsonAsync<CharacterDto[]>(Routes.Characters, Ct))!.Select(c => c.Name);
         Assert.DoesNotContain("Too hot", names);
-    }
-
-    /// <summary>Admins are named by email in configuration, so an admin test gets a server of its own.</summary>
-    private static async Task<(ChatServer Server, TestUser Admin)> AdminServerAsync()
-    {
-        var email = $"admin-{Guid.NewGuid():N}@chathub.test";
-        var server = await ChatServer.StartAsync(new Dictionary<string, string> { ["Auth:AdminEmails:0"] = email });
-        return (server, await server.CreateUserAsync(email));
     }
 
     private static CharacterRequest NewCharacter(string name) => new()

@@ -139,7 +139,7 @@ public sealed class ChatHubTests(SharedServer shared) : IClassFixture<SharedServ
         await using var slow = await ChatServer.StartAsync(new Dictionary<string, string>
         {
             ["Llm:Simulated:TokensPerSecond"] = "20",
-            ["Chat:MaxConcurrentRepliesPerUser"] = "2",
+            ["Quotas:Free:ConcurrentReplies"] = "2",
         });
         var user = await slow.CreateUserAsync();
         var conversations = new[] { await user.CreateConversationAsync(), await user.CreateConversationAsync(), await user.CreateConversationAsync() };

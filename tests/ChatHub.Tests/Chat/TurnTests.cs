@@ -48,7 +48,7 @@ public sealed class TurnTests
         using var anonymous = restarted.CreateHttpClient();
         var login = await anonymous.PostAsJsonAsync(Routes.Login, new LoginRequest { Email = email, Password = password }, TestContext.Current.CancellationToken);
         var auth = (await login.Content.ReadFromJsonAsync<AuthResponse>(TestContext.Current.CancellationToken))!;
-        var again = new TestUser(restarted, auth.User.Id, email, password, auth.AccessToken);
+        var again = new TestUser(restarted, auth.User.Id, email, password, auth.AccessToken, auth.RefreshToken);
         await using var laptop = await again.ConnectAsync();
         var snapshot = await laptop.Hub.WatchConversation(conversationId).Bounded();
 

@@ -67,5 +67,14 @@ public sealed class PromptBuilderTests
         Assert.Equal(256, request.Options.MaxOutputTokens);
     }
 
+    [Fact]
+    public void TheUsersCapShortensTheRepliesMaxTokensButNeverLengthensThem()
+    {
+        var batman = Batman(maxTokens: 256);
+
+        Assert.Equal(100, Builder(budget: 3000).Build(batman, [User("Hi")], maxTokensCap: 100).Options.MaxOutputTokens);
+        Assert.Equal(256, Builder(budget: 3000).Build(batman, [User("Hi")], maxTokensCap: 4096).Options.MaxOutputTokens);
+    }
+
     private static PromptBuilder Builder(int budget) => new(Options.Create(new LlmOptions { HistoryTokenBudget = budget }));
 }

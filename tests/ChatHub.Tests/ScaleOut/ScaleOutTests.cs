@@ -30,9 +30,11 @@ public sealed class ScaleOutTests(RedisFixture fixture) : IClassFixture<RedisFix
         ["Llm:Simulated:TokensPerSecond"] = tokensPerSecond.ToString(),
     };
 
-    private async Task<ChatServer> NodeAsync(int tokensPerSecond = 200)
+    private async Task<ChatServer> NodeAsync(int tokensPerSecond = 200, Dictionary<string, string>? extra = null)
     {
-        var node = await ChatServer.StartAsync(Settings(tokensPerSecond), dataDir: _dataDir);
+        var settings = Settings(tokensPerSecond);
+        foreach (var (key, value) in extra ?? []) settings[key] = value;
+        var node = await ChatServer.StartAsync(settings, dataDir: _dataDir);
         _nodes.Add(node);
         return node;
     }
@@ -103,6 +105,26 @@ public sealed class ScaleOutTests(RedisFixture fixture) : IClassFixture<RedisFix
     }
 
     [Fact]
+    public async Task TheMessageRateLimitCountsAcrossNodes()
+    {
+        var limit = new Dictionary<string, string> { ["Quotas:Free:MessagesPerMinute"] = "2" };
+        var (a, b) = (await NodeAsync(extra: limit), await NodeAsync(extra: limit));
+        var user = await a.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var phone = await user.ConnectAsync();
+        await using var laptop = await user.ConnectAsync(node: b.BaseUri);
+
+        var first = await phone.SendAsync(conversation.Id, "one");
+        await phone.Events.Completed(first.ReplyId);
+        var second = await laptop.SendAsync(conversation.Id, "two");
+        await laptop.Events.Completed(second.ReplyId);
+        var third = await Assert.ThrowsAsync<HubException>(() => phone.SendAsync(conversation.Id, "three"));
+
+        Assert.StartsWith("You are sending messages too fast.", third.UserMessage());
+        Assert.Equal(4, (await user.MessagesAsync(conversation.Id)).Count);
+    }
+
+    [Fact]
     public async Task WhenANodeIsKilledMidReplyWatchersElsewhereGetReplyFailedAndThePartialIsStoredOnce()
     {
         var b = await NodeAsync();
@@ -153,7 +175,11 @@ public sealed class ScaleOutTests(RedisFixture fixture) : IClassFixture<RedisFix
             await fixture.Redis.RestartAsync();
         }
 
-        await RedisProcess.WaitUntilAsync(() => http.GetStringAsync(Routes.HealthReady).GetAwaiter().GetResult() == "Healthy");
+        using var httpB = b.CreateHttpClient();
+        foreach (var node in new[] { http, httpB })
+        {
+            await RedisProcess.WaitUntilAsync(() => node.GetStringAsync(Routes.HealthReady).GetAwaiter().GetResult() == "Healthy");
+        }
         await using var laptop = await user.ConnectAsync(node: b.BaseUri);
         await laptop.Hub.WatchConversation(conversation.Id).Bounded();
         var sent = await phone.SendAsync(conversation.Id, "And now across nodes again");

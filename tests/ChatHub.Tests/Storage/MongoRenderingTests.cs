@@ -1,4 +1,5 @@
 using ChatHub.Accounts;
+using ChatHub.Accounts.Sessions;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using ChatHub.Storage.Mongo;
@@ -12,7 +13,7 @@ namespace ChatHub.Tests.Storage;
 /// What the MongoDB adapter sends, rendered by the driver without a server: the same builders the
 /// stores use, so a change to a filter or update shows up here.
 /// </summary>
-public sealed class MongoRenderingTests
+public sealed partial class MongoRenderingTests
 {
     private static readonly DateTimeOffset At = DateTimeOffset.FromUnixTimeMilliseconds(1_742_342_460_123);
     private static readonly BsonDateTime AtBson = new(At.UtcDateTime);
@@ -143,11 +144,11 @@ public sealed class MongoRenderingTests
     [Fact]
     public void UserDocumentsKeepTheSeedFieldsButNoConversationsArray()
     {
-        var user = new User(ObjectId.GenerateNewId().ToString(), "John Doe", "johndoe@example.com", "hash", Roles.Paid, At.AddDays(-1), At);
+        var user = new User(ObjectId.GenerateNewId().ToString(), "John Doe", "johndoe@example.com", "hash", Roles.Paid, At.AddDays(-1), At, TokenVersion: 3);
 
         var document = UserDocument.From(user).ToBsonDocument();
 
-        Assert.Equal(["_id", "name", "email", "password_hash", "role", "created_at", "updated_at"], document.Names);
+        Assert.Equal(["_id", "name", "email", "password_hash", "role", "created_at", "updated_at", "token_version"], document.Names);
         Assert.Equal(user, BsonSerializer.Deserialize<UserDocument>(document).ToUser());
     }
 
@@ -187,6 +188,90 @@ public sealed class MongoRenderingTests
 
         Assert.Equal(new BsonDocument { { "user_id", 1 }, { "updated_at", -1 } }, Render(index.Keys));
         Assert.Null(index.Options);
+    }
+
+    [Fact]
+    public void ANewNameIsSetWithoutTouchingTheTokenVersion()
+    {
+        var update = Render(MongoUserStore.Update(new UserChanges(At, Name: "Bruce")));
+
+        Assert.Equal(new BsonDocument("$set", new BsonDocument { { "name", "Bruce" }, { "updated_at", AtBson } }), update);
+    }
+
+    [Fact]
+    public void ANewPasswordOrRoleRaisesTheTokenVersionInTheSameUpdate()
+    {
+        var password = Render(MongoUserStore.Update(new UserChanges(At, PasswordHash: "hash")));
+        var role = Render(MongoUserStore.Update(new UserChanges(At, Role: Roles.Paid)));
+
+        Assert.Equal(RaisingVersion(new BsonDocument { { "password_hash", "hash" }, { "updated_at", AtBson } }), password);
+        Assert.Equal(RaisingVersion(new BsonDocument { { "role", "paid" }, { "updated_at", AtBson } }), role);
+
+        static BsonDocument RaisingVersion(BsonDocument set) =>
+            new() { { "$set", set }, { "$inc", new BsonDocument("token_version", 1) } };
+    }
+
+    [Fact]
+    public void UsersArePagedByIdAfterTheLastOneSeen()
+    {
+        var after = ObjectId.GenerateNewId();
+
+        Assert.Equal(new BsonDocument("_id", new BsonDocument("$gt", after)), Render(MongoUserStore.After(after)));
+        Assert.Equal(new BsonDocument(), Render(MongoUserStore.After(null)));
+    }
+
+    [Fact]
+    public void UsingARefreshTokenIsOneUpdateThatMatchesOnlyAnUnusedUnrevokedUnexpiredToken()
+    {
+        var filter = Render(MongoRefreshTokenStore.Usable("abc123", At));
+        var update = Render(MongoRefreshTokenStore.MarkUsed);
+
+        Assert.Equal(
+            new BsonDocument
+            {
+                { "token_hash", "abc123" },
+                { "used", false },
+                { "revoked", false },
+                { "expires_at", new BsonDocument("$gt", AtBson) },
+            },
+            filter);
+        Assert.Equal(new BsonDocument("$set", new BsonDocument("used", true)), update);
+    }
+
+    [Fact]
+    public void RefreshTokensAreRevokedByFamilyOrByUser()
+    {
+        var (familyId, userId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
+
+        Assert.Equal(new BsonDocument("family_id", familyId), Render(MongoRefreshTokenStore.Family(familyId)));
+        Assert.Equal(new BsonDocument { { "family_id", familyId }, { "revoked", true } }, Render(MongoRefreshTokenStore.RevokedInFamily(familyId)));
+        Assert.Equal(new BsonDocument("user_id", userId), Render(MongoRefreshTokenStore.OfUser(userId)));
+        Assert.Equal(new BsonDocument("$set", new BsonDocument("revoked", true)), Render(MongoRefreshTokenStore.Revoke));
+    }
+
+    [Fact]
+    public void RefreshTokenDocumentsStoreTheHashAndReadBackEqual()
+    {
+        var token = new RefreshToken(
+            ObjectId.GenerateNewId().ToString(), "abc123", ObjectId.GenerateNewId().ToString(), ObjectId.GenerateNewId().ToString(),
+            At, At.AddDays(30), Used: true);
+
+        var document = RefreshTokenDocument.From(token).ToBsonDocument();
+
+        Assert.Equal(["_id", "token_hash", "family_id", "user_id", "created_at", "expires_at", "used", "revoked"], document.Names);
+        Assert.IsType<BsonDateTime>(document["expires_at"]);
+        Assert.Equal(token, BsonSerializer.Deserialize<RefreshTokenDocument>(document).ToRefreshToken());
+    }
+
+    [Fact]
+    public void RefreshTokensHaveAUniqueHashATtlOnExpiryAndIndexesForRevocation()
+    {
+        Assert.Equal(new BsonDocument("token_hash", 1), Render(MongoStoreLifecycle.UniqueTokenHash.Keys));
+        Assert.True(MongoStoreLifecycle.UniqueTokenHash.Options.Unique);
+        Assert.Equal(new BsonDocument("expires_at", 1), Render(MongoStoreLifecycle.RefreshTokensExpire.Keys));
+        Assert.Equal(TimeSpan.Zero, MongoStoreLifecycle.RefreshTokensExpire.Options.ExpireAfter);
+        Assert.Equal(new BsonDocument("family_id", 1), Render(MongoStoreLifecycle.RefreshTokensByFamily.Keys));
+        Assert.Equal(new BsonDocument("user_id", 1), Render(MongoStoreLifecycle.RefreshTokensByUser.Keys));
     }
 
     private static BsonDocument Render<T>(FilterDefinition<T> filter) => filter.Render(Args<T>());

@@ -69,7 +69,15 @@ public sealed class ChatServer : IAsyncDisposable
         var response = await anonymous.PostAsJsonAsync(Routes.Register, new RegisterRequest { Email = email, Password = password, Name = "Test User" }, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
         var auth = (await response.Content.ReadFromJsonAsync<AuthResponse>(TestContext.Current.CancellationToken))!;
-        return new TestUser(this, auth.User.Id, email, password, auth.AccessToken);
+        return new TestUser(this, auth.User.Id, email, password, auth.AccessToken, auth.RefreshToken);
+    }
+
+    /// <summary>Admins are named by email in configuration, so a test that needs one gets a server of its own.</summary>
+    public static async Task<(ChatServer Server, TestUser Admin)> StartWithAdminAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var email = $"admin-{Guid.NewGuid():N}@chathub.test";
+        var server = await StartAsync(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Auth:AdminEmails:0"] = email });
+        return (server, await server.CreateUserAsync(email));
     }
 
     public async ValueTask DisposeAsync()
@@ -92,7 +100,7 @@ public sealed class ChatServer : IAsyncDisposable
     }
 }
 
-public sealed record TestUser(ChatServer Server, string Id, string Email, string Password, string AccessToken)
+public sealed record TestUser(ChatServer Server, string Id, string Email, string Password, string AccessToken, string RefreshToken)
 {
     public HttpClient Http() => Server.CreateHttpClient(AccessToken);
 

@@ -2,7 +2,7 @@ using MongoDB.Driver;
 
 namespace ChatHub.Storage.Mongo;
 
-/// <summary>The seed's collection names, in one place.</summary>
+/// <summary>The collection names (the seed's, <c>refresh_tokens</c> and <c>oauth_login_codes</c>), in one place.</summary>
 internal static class MongoCollections
 {
     public static IMongoCollection<UserDocument> Users(this IMongoDatabase database) =>
@@ -13,6 +13,15 @@ internal static class MongoCollections
 
     public static IMongoCollection<ConversationDocument> Conversations(this IMongoDatabase database) =>
         database.GetCollection<ConversationDocument>("conversations");
+
+    public static IMongoCollection<RefreshTokenDocument> RefreshTokens(this IMongoDatabase database) =>
+        database.GetCollection<RefreshTokenDocument>("refresh_tokens");
+
+    public static IMongoCollection<OAuthAccountDocument> OAuthAccounts(this IMongoDatabase database) =>
+        database.GetCollection<OAuthAccountDocument>("oauth_accounts");
+
+    public static IMongoCollection<OAuthLoginCodeDocument> OAuthLoginCodes(this IMongoDatabase database) =>
+        database.GetCollection<OAuthLoginCodeDocument>("oauth_login_codes");
 
     /// <summary>False when the document collides with a unique index (its <c>_id</c> or another): the port's "already exists".</summary>
     public static async Task<bool> TryInsertAsync<TDocument>(this IMongoCollection<TDocument> collection, TDocument document, CancellationToken cancellationToken)

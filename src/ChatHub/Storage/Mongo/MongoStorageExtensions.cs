@@ -1,4 +1,6 @@
 using ChatHub.Accounts;
+using ChatHub.Accounts.OAuth;
+using ChatHub.Accounts.Sessions;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using MongoDB.Driver;
@@ -14,6 +16,9 @@ public static class MongoStorageExtensions
         services.AddSingleton<IMongoClient>(_ => new MongoClient(url));
         services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? "characterchat"));
         services.AddSingleton<IUserStore, MongoUserStore>();
+        services.AddSingleton<IRefreshTokenStore, MongoRefreshTokenStore>();
+        services.AddSingleton<IOAuthAccountStore, MongoOAuthAccountStore>();
+        services.AddSingleton<IOAuthLoginCodeStore, MongoOAuthLoginCodeStore>();
         services.AddSingleton<ICharacterStore, MongoCharacterStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<IStoreLifecycle, MongoStoreLifecycle>();

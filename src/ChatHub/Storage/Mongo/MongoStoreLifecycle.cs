@@ -13,11 +13,52 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
     internal static readonly CreateIndexModel<ConversationDocument> ConversationsByUser = new(
         Builders<ConversationDocument>.IndexKeys.Ascending(d => d.UserId).Descending(d => d.UpdatedAt));
 
+    /// <summary>A refresh token is looked up by its hash, which is unique like the token it hashes.</summary>
+    internal static readonly CreateIndexModel<RefreshTokenDocument> UniqueTokenHash = new(
+        Builders<RefreshTokenDocument>.IndexKeys.Ascending(d => d.TokenHash),
+        new CreateIndexOptions { Unique = true });
+
+    /// <summary>TTL: MongoDB deletes a refresh token once its <c>expires_at</c> has passed.</summary>
+    internal static readonly CreateIndexModel<RefreshTokenDocument> RefreshTokensExpire = new(
+        Builders<RefreshTokenDocument>.IndexKeys.Ascending(d => d.ExpiresAt),
+        new CreateIndexOptions { ExpireAfter = TimeSpan.Zero });
+
+    /// <summary>Serves revoking a session (a family) and checking whether it was revoked.</summary>
+    internal static readonly CreateIndexModel<RefreshTokenDocument> RefreshTokensByFamily = new(
+        Builders<RefreshTokenDocument>.IndexKeys.Ascending(d => d.FamilyId));
+
+    /// <summary>Serves revoking every session of a user.</summary>
+    internal static readonly CreateIndexModel<RefreshTokenDocument> RefreshTokensByUser = new(
+        Builders<RefreshTokenDocument>.IndexKeys.Ascending(d => d.UserId));
+
+    /// <summary>A provider account links to one user, and sign-in finds the link by it.</summary>
+    internal static readonly CreateIndexModel<OAuthAccountDocument> UniqueProviderAccount = new(
+        Builders<OAuthAccountDocument>.IndexKeys.Ascending(d => d.Provider).Ascending(d => d.ProviderUserId),
+        new CreateIndexOptions { Unique = true });
+
+    /// <summary>One link per provider per user; also serves listing and deleting a user's links. No TTL: see the document.</summary>
+    internal static readonly CreateIndexModel<OAuthAccountDocument> UniqueUserProvider = new(
+        Builders<OAuthAccountDocument>.IndexKeys.Ascending(d => d.UserId).Ascending(d => d.Provider),
+        new CreateIndexOptions { Unique = true });
+
+    internal static readonly CreateIndexModel<OAuthLoginCodeDocument> UniqueCodeHash = new(
+        Builders<OAuthLoginCodeDocument>.IndexKeys.Ascending(d => d.CodeHash),
+        new CreateIndexOptions { Unique = true });
+
+    /// <summary>TTL: MongoDB deletes a sign-in code once its <c>expires_at</c> has passed.</summary>
+    internal static readonly CreateIndexModel<OAuthLoginCodeDocument> LoginCodesExpire = new(
+        Builders<OAuthLoginCodeDocument>.IndexKeys.Ascending(d => d.ExpiresAt),
+        new CreateIndexOptions { ExpireAfter = TimeSpan.Zero });
+
     /// <summary>Creating an index that exists with the same keys and options is a no-op, so every node runs this at every start.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await database.Users().Indexes.CreateOneAsync(UniqueEmail, cancellationToken: cancellationToken);
         await database.Conversations().Indexes.CreateOneAsync(ConversationsByUser, cancellationToken: cancellationToken);
+        await database.RefreshTokens().Indexes.CreateManyAsync(
+            [UniqueTokenHash, RefreshTokensExpire, RefreshTokensByFamily, RefreshTokensByUser], cancellationToken);
+        await database.OAuthAccounts().Indexes.CreateManyAsync([UniqueProviderAccount, UniqueUserProvider], cancellationToken);
+        await database.OAuthLoginCodes().Indexes.CreateManyAsync([UniqueCodeHash, LoginCodesExpire], cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken) =>

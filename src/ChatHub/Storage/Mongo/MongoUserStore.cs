@@ -6,6 +6,8 @@ namespace ChatHub.Storage.Mongo;
 
 internal sealed class MongoUserStore(IMongoDatabase database) : IUserStore
 {
+    private static readonly FilterDefinitionBuilder<UserDocument> Filter = Builders<UserDocument>.Filter;
+
     private readonly IMongoCollection<UserDocument> users = database.Users();
 
     /// <summary>The unique index on <c>email</c> decides races between two sign-ups with one address.</summary>
@@ -29,4 +31,45 @@ internal sealed class MongoUserStore(IMongoDatabase database) : IUserStore
         var document = await users.Find(d => d.Id == userId).FirstOrDefaultAsync(cancellationToken);
         return document?.ToUser();
     }
+
+    public async Task<User?> UpdateAsync(string id, UserChanges changes, CancellationToken cancellationToken)
+    {
+        if (!ObjectId.TryParse(id, out var userId))
+        {
+            return null;
+        }
+
+        var document = await users.FindOneAndUpdateAsync(
+            Filter.Eq(d => d.Id, userId),
+            Update(changes),
+            new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        return document?.ToUser();
+    }
+
+    public async Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, CancellationToken cancellationToken)
+    {
+        var documents = await users.Find(After(afterId is null ? null : ObjectId.Parse(afterId)))
+            .Sort(Builders<UserDocument>.Sort.Ascending(d => d.Id))
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        return documents.ConvertAll(d => d.ToUser());
+    }
+
+    /// <summary>Only what changes is written; the token version goes up in the same write, so no reader sees one without the other.</summary>
+    internal static UpdateDefinition<UserDocument> Update(UserChanges changes)
+    {
+        var update = Builders<UserDocument>.Update;
+        var parts = new List<UpdateDefinition<UserDocument>>();
+        if (changes.Name is { } name) parts.Add(update.Set(d => d.Name, name));
+        if (changes.PasswordHash is { } hash) parts.Add(update.Set(d => d.PasswordHash, hash));
+        if (changes.Role is { } role) parts.Add(update.Set(d => d.Role, role));
+        parts.Add(update.Set(d => d.UpdatedAt, changes.UpdatedAt));
+        if (changes.EndsAccessTokens) parts.Add(update.Inc(d => d.TokenVersion, 1));
+        return update.Combine(parts);
+    }
+
+    /// <summary>Paging by <c>_id</c>: ObjectIds grow with time, and the <c>_id</c> index serves the sort.</summary>
+    internal static FilterDefinition<UserDocument> After(ObjectId? afterId) =>
+        afterId is { } id ? Filter.Gt(d => d.Id, id) : Filter.Empty;
 }

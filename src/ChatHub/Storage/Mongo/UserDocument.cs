@@ -32,6 +32,10 @@ internal sealed class UserDocument
     [BsonElement("updated_at"), BsonRepresentation(BsonType.DateTime)]
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>Absent in documents from before it existed, which then read as version 0.</summary>
+    [BsonElement("token_version")]
+    public int TokenVersion { get; set; }
+
     public static UserDocument From(User user) => new()
     {
         Id = ObjectId.Parse(user.Id),
@@ -41,7 +45,8 @@ internal sealed class UserDocument
         Role = user.Role,
         CreatedAt = user.CreatedAt,
         UpdatedAt = user.UpdatedAt,
+        TokenVersion = user.TokenVersion,
     };
 
-    public User ToUser() => new(Id.ToString(), Name, Email, PasswordHash, Role, CreatedAt, UpdatedAt);
+    public User ToUser() => new(Id.ToString(), Name, Email, PasswordHash, Role, CreatedAt, UpdatedAt, TokenVersion);
 }

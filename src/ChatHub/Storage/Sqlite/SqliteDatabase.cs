@@ -32,6 +32,14 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         return connection;
     }
 
+    /// <summary>Runs one statement on a connection of its own and returns how many rows it changed.</summary>
+    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var path = new SqliteConnectionStringBuilder(_connectionString).DataSource;
@@ -41,6 +49,28 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         await using var command = connection.CreateCommand();
         command.CommandText = Schema;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await AddColumnIfMissingAsync(connection, "users", "token_version", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
+    }
+
+    /// <summary>
+    /// For files made by an earlier version: CREATE TABLE IF NOT EXISTS leaves their tables as they were.
+    /// The write lock taken first makes the look-then-alter safe when several nodes start at once.
+    /// </summary>
+    private static async Task AddColumnIfMissingAsync(
+        SqliteConnection connection, string table, string column, string definition, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var exists = connection.CreateCommand();
+        exists.Transaction = transaction;
+        exists.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken)) == 0)
+        {
+            await using var alter = connection.CreateCommand();
+            alter.Transaction = transaction;
+            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
+            await alter.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -62,7 +92,41 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
             password_hash TEXT NOT NULL,
             role TEXT NOT NULL,
             created_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL
+            updated_at INTEGER NOT NULL,
+            token_version INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS refresh_tokens (
+            id TEXT PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            family_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used INTEGER NOT NULL DEFAULT 0,
+            revoked INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX IF NOT EXISTS refresh_tokens_by_family ON refresh_tokens (family_id);
+        CREATE INDEX IF NOT EXISTS refresh_tokens_by_user ON refresh_tokens (user_id, expires_at);
+        CREATE TABLE IF NOT EXISTS oauth_accounts (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            provider_user_id TEXT NOT NULL,
+            email TEXT,
+            access_token TEXT,
+            refresh_token TEXT,
+            access_token_expires_at INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (provider, provider_user_id),
+            UNIQUE (user_id, provider)
+        );
+        CREATE TABLE IF NOT EXISTS oauth_login_codes (
+            id TEXT PRIMARY KEY,
+            code_hash TEXT NOT NULL UNIQUE,
+            user_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
         );
         CREATE TABLE IF NOT EXISTS characters (
             id TEXT PRIMARY KEY,

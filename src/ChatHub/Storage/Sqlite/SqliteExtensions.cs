@@ -1,4 +1,6 @@
 using ChatHub.Accounts;
+using ChatHub.Accounts.OAuth;
+using ChatHub.Accounts.Sessions;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using Microsoft.Data.Sqlite;
@@ -12,6 +14,9 @@ public static class SqliteExtensions
         services.AddSingleton(new SqliteDatabase(connectionString));
         services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IUserStore, SqliteUserStore>();
+        services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
+        services.AddSingleton<IOAuthAccountStore, SqliteOAuthAccountStore>();
+        services.AddSingleton<IOAuthLoginCodeStore, SqliteOAuthLoginCodeStore>();
         services.AddSingleton<ICharacterStore, SqliteCharacterStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         return services;

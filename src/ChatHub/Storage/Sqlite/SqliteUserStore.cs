@@ -5,15 +5,15 @@ namespace ChatHub.Storage.Sqlite;
 
 public sealed class SqliteUserStore(SqliteDatabase db) : IUserStore
 {
-    private const string Columns = "id, name, email, password_hash, role, created_at, updated_at";
+    private const string Columns = "id, name, email, password_hash, role, created_at, updated_at, token_version";
 
     public async Task<bool> TryCreateAsync(User user, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            $"INSERT INTO users ({Columns}) VALUES ($id, $name, $email, $hash, $role, $created, $updated)",
+            $"INSERT INTO users ({Columns}) VALUES ($id, $name, $email, $hash, $role, $created, $updated, $version)",
             ("$id", user.Id), ("$name", user.Name), ("$email", user.Email), ("$hash", user.PasswordHash),
-            ("$role", user.Role), ("$created", user.CreatedAt.ToMs()), ("$updated", user.UpdatedAt.ToMs()));
+            ("$role", user.Role), ("$created", user.CreatedAt.ToMs()), ("$updated", user.UpdatedAt.ToMs()), ("$version", user.TokenVersion));
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -31,13 +31,47 @@ public sealed class SqliteUserStore(SqliteDatabase db) : IUserStore
     public Task<User?> FindByIdAsync(string id, CancellationToken cancellationToken) =>
         FindAsync("id", id, cancellationToken);
 
+    public async Task<User?> UpdateAsync(string id, UserChanges changes, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"""
+            UPDATE users SET name = COALESCE($name, name), password_hash = COALESCE($hash, password_hash), role = COALESCE($role, role),
+                             updated_at = $updated, token_version = token_version + $bump
+            WHERE id = $id
+            RETURNING {Columns}
+            """,
+            ("$id", id), ("$name", changes.Name), ("$hash", changes.PasswordHash), ("$role", changes.Role),
+            ("$updated", changes.UpdatedAt.ToMs()), ("$bump", changes.EndsAccessTokens ? 1 : 0));
+        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        // Ids are lower-case hex ObjectIds, so text order is the order Mongo sorts them in: by time of creation.
+        await using var command = connection.Command(
+            $"SELECT {Columns} FROM users WHERE $after IS NULL OR id > $after ORDER BY id LIMIT $limit",
+            ("$after", afterId), ("$limit", limit));
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
     private async Task<User?> FindAsync(string column, string value, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {Columns} FROM users WHERE {column} = $value", ("$value", value));
+        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    private static async Task<IReadOnlyList<User>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var list = new List<User>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new User(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            reader.GetString(4), reader.GetTime(5), reader.GetTime(6));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new User(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.GetTime(5), reader.GetTime(6), reader.GetInt32(7)));
+        }
+        return list;
     }
 }

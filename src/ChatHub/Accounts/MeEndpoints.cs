@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using ChatHub.Accounts.Sessions;
+using ChatHub.Contracts;
+using ChatHub.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChatHub.Accounts;
+
+/// <summary>The signed-in user's own account: <c>/api/me</c>.</summary>
+public static class MeEndpoints
+{
+    public static IEndpointRouteBuilder MapMe(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Routes.Me).WithTags("Accounts");
+        group.MapGet("", GetAsync);
+        group.MapPatch("", UpdateAsync);
+        group.MapPost("/password", ChangePasswordAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetAsync(ClaimsPrincipal principal, IUserStore users, CancellationToken ct) =>
+        await users.FindByIdAsync(principal.UserId(), ct) is { } user ? TypedResults.Ok(user.ToDto()) : NoAccount();
+
+    private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> UpdateAsync(
+        UpdateProfileRequest request, ClaimsPrincipal principal, IUserStore users, TimeProvider clock, CancellationToken ct)
+    {
+        var name = request.Name?.Trim() ?? "";
+        if (AccountRules.NameProblem(name) is { } problem) return Problems.BadRequest(problem);
+        var updated = await users.UpdateAsync(principal.UserId(), new UserChanges(clock.UtcNowMs(), Name: name), ct);
+        return updated is null ? NoAccount() : TypedResults.Ok(updated.ToDto());
+    }
+
+    /// <summary>Ends every session, this one included, and answers with a new one for the caller.</summary>
+    private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePasswordRequest request, ClaimsPrincipal principal, IUserStore users, SessionService sessions, SessionCheck sessionCheck,
+        LoginLockout lockout, HttpResponse response, TimeProvider clock, CancellationToken ct)
+    {
+        if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return NoAccount();
+        // A stolen access token must not become a way around the sign-in lockout.
+        if (lockout.LockedFor(user.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
+        if (!PasswordHasher.Verify(request.CurrentPassword ?? "", user.PasswordHash))
+        {
+            lockout.Failed(user.Email);
+            return Problems.BadRequest("The current password is incorrect.");
+        }
+        if (AccountRules.PasswordProblem(request.NewPassword) is { } problem) return Problems.BadRequest(problem);
+
+        var changed = await users.UpdateAsync(user.Id, new UserChanges(clock.UtcNowMs(), PasswordHash: PasswordHasher.Hash(request.NewPassword)), ct);
+        if (changed is null) return NoAccount();
+        sessionCheck.Forget(user.Id);
+        await sessions.EndAllAsync(user.Id, ct);
+        return TypedResults.Ok(await sessions.StartAsync(changed, ct));
+    }
+
+    /// <summary>The account was deleted after the token was checked.</summary>
+    internal static ProblemHttpResult NoAccount() => Problems.Unauthorized("This account no longer exists.");
+}

@@ -1,0 +1,85 @@
+using ChatHub.Contracts;
+using ChatHub.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace ChatHub.Accounts.Sessions;
+
+/// <summary>
+/// Sessions: a sign-in starts a family of refresh tokens; each refresh uses one up and adds the
+/// next. A token shown after it was used means two parties hold the session, so the family ends.
+/// </summary>
+public sealed partial class SessionService(
+    IRefreshTokenStore tokens,
+    IUserStore users,
+    TokenService accessTokens,
+    IOptions<AuthOptions> options,
+    TimeProvider clock,
+    ILogger<SessionService> logger)
+{
+    public Task<AuthResponse> StartAsync(User user, CancellationToken cancellationToken) =>
+        IssueAsync(user, familyId: Ids.New(), cancellationToken);
+
+    /// <summary>A new pair for a valid, unused refresh token; null for anything else (the same answer for every reason).</summary>
+    public async Task<AuthResponse?> RefreshAsync(string? presented, CancellationToken cancellationToken)
+    {
+        if (OpaqueTokens.HashOf(presented) is not { } hash) return null;
+        var token = await tokens.FindAsync(hash, cancellationToken);
+        var now = clock.UtcNowMs();
+        if (token is null || token.Revoked || token.ExpiresAt <= now) return null;
+
+        // Losing the race to a concurrent refresh with the same token is a reuse too: only one may continue the family.
+        if (token.Used || !await tokens.TryUseAsync(hash, now, cancellationToken))
+        {
+            LogReuse(logger, token.UserId, token.FamilyId);
+            await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            return null;
+        }
+
+        // Read after the token is used up, so the new access token carries the current role and token version.
+        var user = await users.FindByIdAsync(token.UserId, cancellationToken);
+        if (user is null) return null;
+        var response = await IssueAsync(user, token.FamilyId, cancellationToken);
+
+        // A revocation (a replay, a sign-out, a password change) that ran between our use and our insert
+        // missed the new token; it did mark the one we used, so look again and finish its work.
+        if (await tokens.IsFamilyRevokedAsync(token.FamilyId, cancellationToken))
+        {
+            await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            return null;
+        }
+        return response;
+    }
+
+    /// <summary>Ends the session the token belongs to, on every device that shares it. Unknown tokens are ignored.</summary>
+    public async Task EndAsync(string? presented, CancellationToken cancellationToken)
+    {
+        if (OpaqueTokens.HashOf(presented) is { } hash && await tokens.FindAsync(hash, cancellationToken) is { } token)
+        {
+            await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
+        }
+    }
+
+    /// <summary>Ends every session of the user.</summary>
+    public Task EndAllAsync(string userId, CancellationToken cancellationToken) => tokens.RevokeAllAsync(userId, cancellationToken);
+
+    private async Task<AuthResponse> IssueAsync(User user, string familyId, CancellationToken cancellationToken)
+    {
+        var (value, hash) = OpaqueTokens.New();
+        var now = clock.UtcNowMs();
+        var refresh = new RefreshToken(Ids.New(), hash, familyId, user.Id, now, now.AddDays(options.Value.RefreshTokenDays));
+        await tokens.CreateAsync(refresh, cancellationToken);
+        var access = accessTokens.Issue(user);
+        return new AuthResponse
+        {
+            AccessToken = access.Token,
+            ExpiresAt = access.ExpiresAt,
+            User = user.ToDto(),
+            RefreshToken = value,
+            RefreshTokenExpiresAt = refresh.ExpiresAt,
+        };
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+        Message = "A used refresh token of user {UserId} was shown again; session {FamilyId} is revoked")]
+    private static partial void LogReuse(ILogger logger, string userId, string familyId);
+}

@@ -1,0 +1,116 @@
+using System.Net.Http.Json;
+using ChatHub.Contracts;
+using ChatHub.Tests.Llm;
+using ChatHub.Tests.Support;
+
+namespace ChatHub.Tests.Chat;
+
+/// <summary>The hub with the OpenAI path: the real OpenAI client and Polly, against a local fake OpenAI server.</summary>
+public sealed class RemoteModelTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private sealed record Rig(FakeOpenAiServer Fake, ChatServer Server, TestUser User, ConversationDto Conversation, Device Device) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Device.DisposeAsync();
+            await Server.DisposeAsync();
+            await Fake.DisposeAsync();
+        }
+    }
+
+    private static async Task<Rig> StartAsync(Dictionary<string, string>? settings = null)
+    {
+        var fake = await FakeOpenAiServer.StartAsync(Ct);
+        var server = await ChatServer.StartAsync(settings, configure: b => b.Configuration.AddInMemoryCollection(fake.LlmConfiguration));
+        var user = await server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        return new Rig(fake, server, user, conversation, await user.ConnectAsync());
+    }
+
+    [Fact]
+    public async Task TheRemoteModelsTokensStreamAndTheRequestCarriesTheCharacter()
+    {
+        // A cap above every character's own max_tokens, so the character's value is what goes out.
+        await using var rig = await StartAsync(new Dictionary<string, string> { ["Quotas:Free:MaxTokens"] = "4096" });
+        var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
+        fake.Enqueue(FakeReply.Tokens("Ele", "mentary", ", my", " dear."));
+
+        var sent = await device.SendAsync(conversation.Id, "Who did it?");
+        var completed = await device.Events.Completed(sent.ReplyId);
+
+        Assert.Equal("Elementary, my dear.", completed.Message.Message);
+        Assert.Equal(["Ele", "mentary", ", my", " dear."], device.Events.Deltas(sent.ReplyId).Select(d => d.Text));
+        var request = Assert.Single(await fake.WaitForRequestsAsync(1, Ct));
+        using var http = user.Http();
+        var character = (await http.GetFromJsonAsync<CharacterDto>(Routes.Character(conversation.CharacterId), Ct))!;
+        Assert.Equal(character.AiSettings.MaxTokens, request.MaxCompletionTokens);
+        Assert.Equal(character.AiSettings.Temperature, request.Temperature!.Value, 3);
+        Assert.Contains(character.Name, request.Messages[0].Content);
+        Assert.Equal("Who did it?", request.Messages[^1].Content);
+    }
+
+    [Fact]
+    public async Task TheUsersRoleCapsTheRepliesMaxTokens()
+    {
+        await using var rig = await StartAsync(new Dictionary<string, string> { ["Quotas:Free:MaxTokens"] = "42" });
+
+        var sent = await rig.Device.SendAsync(rig.Conversation.Id, "Be brief");
+        await rig.Device.Events.Completed(sent.ReplyId);
+
+        var request = Assert.Single(await rig.Fake.WaitForRequestsAsync(1, Ct));
+        Assert.Equal(42, request.MaxCompletionTokens);
+    }
+
+    [Fact]
+    public async Task AServerErrorBeforeTheFirstTokenIsRetried()
+    {
+        await using var rig = await StartAsync();
+        var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
+        fake.Enqueue(FakeReply.Status(500), FakeReply.Tokens("Second", " time", " lucky."));
+
+        var sent = await device.SendAsync(conversation.Id, "Try again");
+        var completed = await device.Events.Completed(sent.ReplyId);
+
+        Assert.Equal("Second time lucky.", completed.Message.Message);
+        Assert.Equal(2, (await fake.WaitForRequestsAsync(2, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task AFailureAfterSomeTokensEndsInReplyFailedAndKeepsThePartialText()
+    {
+        await using var rig = await StartAsync();
+        var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
+        fake.Enqueue(FakeReply.TokensThenAbort("It ", "was ", "the "));
+
+        var sent = await device.SendAsync(conversation.Id, "Tell me");
+        var failed = await device.Events.WaitFor<ReplyFailed>(r => r.ReplyId == sent.ReplyId);
+
+        Assert.Equal("It was the ", failed.PartialText);
+        Assert.Equal("The reply failed. Please try again.", failed.Error);
+        Assert.Single(await fake.WaitForRequestsAsync(1, Ct));
+        var stored = await user.MessagesAsync(conversation.Id);
+        Assert.Equal((sent.ReplyId, "It was the ", MessageValues.StatusFailed), (stored[^1].Id, stored[^1].Message, stored[^1].Status));
+    }
+
+    [Fact]
+    public async Task ASlowFirstTokenHitsTheTimeLimitAndTheUserIsToldClearly()
+    {
+        await using var rig = await StartAsync(new Dictionary<string, string>
+        {
+            ["Llm:FirstTokenTimeoutSeconds"] = "1",
+            ["Llm:MaxRetries"] = "1",
+        });
+        var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
+        fake.DefaultReply = FakeReply.SlowFirstToken(TimeSpan.FromSeconds(5), "too", " late");
+
+        var sent = await device.SendAsync(conversation.Id, "Hello?");
+        var failed = await device.Events.WaitFor<ReplyFailed>(r => r.ReplyId == sent.ReplyId);
+
+        Assert.Equal("The character cannot reply right now. Please try again in a moment.", failed.Error);
+        Assert.Equal("", failed.PartialText);
+        Assert.Equal(2, (await fake.WaitForRequestsAsync(2, Ct)).Count);
+        Assert.Equal([sent.UserMessageId], (await user.MessagesAsync(conversation.Id)).Select(m => m.Id));
+    }
+}
