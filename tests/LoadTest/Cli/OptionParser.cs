@@ -51,7 +51,7 @@ public static class OptionParser
           --csv PATH, --json PATH     also write the results there
           --model-ttft-ms MS          self-hosted: the simulated model's time to first token (default 0)
           --tokens-per-second R       self-hosted: the simulated model's pace (default 40; above 1000: unpaced)
-          --max-replies-per-user N    self-hosted: Chat:MaxConcurrentRepliesPerUser (default 2)
+          --max-replies-per-user N    self-hosted: Quotas:Free:ConcurrentReplies (default 2); the message quota is lifted
           --reply-timeout S           how long to wait for each reply to complete (default 30)
           --register-parallelism N    registrations at a time, before the chat starts (default 4)
           --connect-parallelism N     idle connections opened at a time (default 64)

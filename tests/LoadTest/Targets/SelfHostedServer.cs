@@ -7,6 +7,7 @@ namespace ChatHub.LoadTest.Targets;
 public static class SelfHostedServer
 {
     public const string Name = "CharacterChat hub";
+    private const int UnlimitedMessagesPerMinute = 100_000;
 
     public static async Task<LoadTarget> StartAsync(LoadOptions options, CancellationToken cancellationToken)
     {
@@ -17,7 +18,9 @@ public static class SelfHostedServer
             $"--DataDir={dataDir}",
             $"--Llm:Simulated:TimeToFirstTokenMs={options.ModelTimeToFirstTokenMs}",
             $"--Llm:Simulated:TokensPerSecond={options.ModelTokensPerSecond.ToString(CultureInfo.InvariantCulture)}",
-            $"--Chat:MaxConcurrentRepliesPerUser={options.MaxConcurrentRepliesPerUser}",
+            // Load users register with the free role; the load's pace is --think-ms, not the free quota's 20 a minute.
+            $"--Quotas:Free:ConcurrentReplies={options.MaxConcurrentRepliesPerUser}",
+            $"--Quotas:Free:MessagesPerMinute={UnlimitedMessagesPerMinute}",
             "--Logging:LogLevel:Default=Warning",
             // Keys in a throwaway data dir need no encryption at rest: keep its warning out of the progress lines.
             "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
