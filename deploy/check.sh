@@ -138,7 +138,9 @@ probe || { echo "FAIL the published service did not pass its health probe within
 [[ "$(get /health/ready)" == "Healthy" ]] || { echo "FAIL /health/ready is not Healthy" >&2; exit 1; }
 metrics=$(get /metrics)
 grep -q '^target_info' <<<"$metrics" || { echo "FAIL /metrics serves no Prometheus exposition" >&2; exit 1; }
-echo "ok: --health probe, /health/live, /health/ready, /metrics"
+grep -q '<title>CharacterChat</title>' <<<"$(get /)" || { echo "FAIL the published service does not serve the web page at /" >&2; exit 1; }
+get /lib/signalr/signalr.min.js >/dev/null || { echo "FAIL the web page's vendored SignalR client is not published" >&2; exit 1; }
+echo "ok: --health probe, /health/live, /health/ready, /metrics, the web page"
 
 echo "== docker stop: SIGTERM ends it cleanly, and the probe then fails"
 kill -TERM "$node"

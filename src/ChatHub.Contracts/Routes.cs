@@ -10,6 +10,15 @@ public static partial class Routes
     public const string Logout = "/api/auth/logout";
     public const string Me = "/api/me";
     public const string MyPassword = "/api/me/password";
+    public const string LoginSecondFactor = "/api/auth/login/2fa";
+    public const string MyTwoFactor = "/api/me/2fa";
+    public const string MyTwoFactorEnroll = "/api/me/2fa/enroll";
+    public const string MyTwoFactorConfirm = "/api/me/2fa/confirm";
+    public const string MyTwoFactorDisable = "/api/me/2fa/disable";
+    public const string PasswordReset = "/api/auth/password-reset";
+    public const string PasswordResetConfirm = "/api/auth/password-reset/confirm";
+    public const string MyDeletionRequest = "/api/me/delete-request";
+    public const string DeleteAccountConfirm = "/api/auth/delete-account/confirm";
     public const string AdminUsers = "/api/admin/users";
     public const string Characters = "/api/characters";
     public const string Conversations = "/api/conversations";

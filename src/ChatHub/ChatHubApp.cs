@@ -2,12 +2,14 @@ using ChatHub.Accounts;
 using ChatHub.Characters;
 using ChatHub.Chat;
 using ChatHub.Conversations;
+using ChatHub.Email;
 using ChatHub.Infrastructure;
 using ChatHub.Llm;
 using ChatHub.Observability;
 using ChatHub.Quotas;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
+using ChatHub.Web;
 
 namespace ChatHub;
 
@@ -21,15 +23,20 @@ public static class ChatHubApp
         builder.AddServiceDefaults()
             .AddObservability()
             .AddStorage()
+            .AddEmail()
             .AddAccounts()
             .AddQuotas()
             .AddCharacters()
+            .AddConversations()
             .AddLlm()
             .AddChat()
             .AddScaleOut();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // First, so every answer carries the headers; then the page, which is public and must come before authorization.
+        app.UseSecurityHeaders();
+        app.UseWeb();
         app.UseServiceDefaults().UseQuotas();
         app.MapServiceDefaults()
             .MapObservability()

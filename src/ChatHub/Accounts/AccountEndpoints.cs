@@ -1,4 +1,5 @@
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,7 @@ public static class AccountEndpoints
     {
         var group = app.MapGroup("/api/auth").WithTags("Accounts").AllowAnonymous();
         group.MapPost("/register", RegisterAsync);
-        group.MapPost("/login", LoginAsync);
+        group.MapPost("/login", LoginAsync).MayAskForASecondFactor();
         // Anonymous: the access token may have expired already; holding the refresh token is the proof.
         group.MapPost("/refresh", RefreshAsync);
         group.MapPost("/logout", LogoutAsync);
@@ -40,8 +41,9 @@ public static class AccountEndpoints
         return TypedResults.Ok(await sessions.StartAsync(user, ct));
     }
 
-    private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, IUserStore users, PasswordHasher hasher, SessionService sessions, LoginLockout lockout,
+    /// <summary>A session, or with two-factor authentication on, a <see cref="SecondFactorChallenge"/> (also 200).</summary>
+    private static async Task<Results<Ok<AuthResponse>, Ok<SecondFactorChallenge>, ProblemHttpResult>> LoginAsync(
+        LoginRequest request, IUserStore users, PasswordHasher hasher, SignInService signIn, LoginLockout lockout,
         HttpResponse response, CancellationToken ct)
     {
         var email = AccountRules.NormalizeEmail(request.Email);
@@ -56,8 +58,7 @@ public static class AccountEndpoints
             if (email is not null) lockout.Failed(email);
             return Problems.Unauthorized(WrongCredentials);
         }
-        lockout.Succeeded(email!);
-        return TypedResults.Ok(await sessions.StartAsync(user!, ct));
+        return (await signIn.FirstFactorPassedAsync(user!, ct)).ToResult();
     }
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RefreshAsync(
@@ -71,6 +72,9 @@ public static class AccountEndpoints
         await sessions.EndAsync(request.RefreshToken, ct);
         return TypedResults.NoContent();
     }
+
+    internal static Results<Ok<AuthResponse>, Ok<SecondFactorChallenge>, ProblemHttpResult> ToResult(this SignInStep step) =>
+        step.Challenge is { } challenge ? TypedResults.Ok(challenge) : TypedResults.Ok(step.Session!);
 
     /// <summary>The same answer for an email with an account and one without, so a lockout reveals neither.</summary>
     internal static ProblemHttpResult Locked(HttpResponse response, TimeSpan wait)

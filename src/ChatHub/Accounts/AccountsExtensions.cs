@@ -1,11 +1,15 @@
 using ChatHub.Accounts.Admin;
+using ChatHub.Accounts.Deletion;
+using ChatHub.Accounts.PasswordReset;
 using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ChatHub.Accounts;
@@ -25,6 +29,19 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<SessionCheck>();
         builder.Services.AddSingleton<LoginLockout>();
+        builder.Services.AddSingleton<UserConnections>();
+        builder.Services.TryAddSingleton<ISessionsEndedRelay, SingleNodeSessionsEndedRelay>();
+        builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddSingleton<TwoFactorService>();
+        builder.Services.AddSingleton<PasswordResetService>();
+        builder.Services.AddSingleton<AccountDeletionService>();
+        builder.Services
+            .AddUserDataEraser("refresh tokens", sp => sp.GetRequiredService<IRefreshTokenStore>().DeleteAllAsync)
+            .AddUserDataEraser("two-factor settings", sp => sp.GetRequiredService<ITwoFactorStore>().DeleteAsync);
+        foreach (var kind in Enum.GetValues<OneTimeTokenKind>())
+        {
+            builder.Services.AddUserDataEraser($"{kind} tokens", sp => sp.GetRequiredKeyedService<IOneTimeTokenStore>(kind).DeleteAllAsync);
+        }
         // Post-configured, so it runs inside the chat's error filter: a store outage during the check is answered like any other.
         builder.Services.PostConfigure<HubOptions>(options => options.AddFilter<SessionHubFilter>());
 
@@ -80,5 +97,6 @@ public static class AccountsExtensions
         return builder.AddOAuth();
     }
 
-    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app) => app.MapAuth().MapMe().MapAdmin().MapOAuth();
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app) =>
+        app.MapAuth().MapMe().MapAdmin().MapOAuth().MapTwoFactor().MapPasswordReset().MapAccountDeletion();
 }

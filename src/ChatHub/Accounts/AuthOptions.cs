@@ -35,6 +35,14 @@ public sealed class AuthOptions
     [Range(1, 24 * 60)]
     public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>How long a password reset link works.</summary>
+    [Range(5, 24 * 60)]
+    public int PasswordResetMinutes { get; set; } = 30;
+
+    /// <summary>How long an account deletion link works.</summary>
+    [Range(5, 24 * 60)]
+    public int AccountDeletionMinutes { get; set; } = 30;
+
     /// <summary>Accounts registered with these emails get the admin role.</summary>
     public string[] AdminEmails { get; set; } = [];
 

@@ -57,4 +57,7 @@ public interface IUserStore
     /// when given; callers pass a valid id (<see cref="Infrastructure.Ids.IsValid"/>).
     /// </summary>
     Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, CancellationToken cancellationToken);
+
+    /// <summary>False when there was no such user.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 }

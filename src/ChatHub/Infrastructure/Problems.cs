@@ -25,6 +25,13 @@ public static class Problems
         return Make(StatusCodes.Status429TooManyRequests, TooManyRequestsTitle, detail);
     }
 
+    /// <summary>A 503 for a passing overload: nothing was done, and <c>Retry-After</c> says when to try again.</summary>
+    public static ProblemHttpResult Unavailable(HttpResponse response, string detail)
+    {
+        SetRetryAfter(response, TimeSpan.FromMinutes(1));
+        return Make(StatusCodes.Status503ServiceUnavailable, "Service unavailable.", detail);
+    }
+
     /// <summary>Whole seconds, rounded up and at least one, so a client that waits that long is not refused again.</summary>
     public static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 

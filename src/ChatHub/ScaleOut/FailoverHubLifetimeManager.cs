@@ -129,6 +129,6 @@ public sealed partial class FailoverHubLifetimeManager<THub> : HubLifetimeManage
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The Redis backplane failed; delivering to this node's connections only")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "The Redis backplane failed; delivering to this node's connections only")]
     private static partial void LogBackplaneFailed(ILogger logger, Exception exception);
 }

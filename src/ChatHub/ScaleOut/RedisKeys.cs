@@ -14,4 +14,5 @@ public sealed class RedisKeys(string prefix)
     public RedisKey DataProtectionKeys => $"{Prefix}:dataprotection-keys";
     public RedisChannel StopChannel => RedisChannel.Literal($"{Prefix}:stop");
     public RedisChannel DeletedChannel => RedisChannel.Literal($"{Prefix}:deleted");
+    public RedisChannel SessionsEndedChannel => RedisChannel.Literal($"{Prefix}:sessions-ended");
 }

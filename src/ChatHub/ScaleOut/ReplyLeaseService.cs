@@ -1,3 +1,4 @@
+using ChatHub.Accounts.Sessions;
 using ChatHub.Chat;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -6,11 +7,13 @@ namespace ChatHub.ScaleOut;
 
 /// <summary>
 /// The node's side of sharing replies: renews the leases of the replies it writes, ends replies of
-/// nodes that died, and obeys stop and delete requests that reached another node.
+/// nodes that died, and obeys stop and delete requests that reached another node. It also closes the
+/// connections of users whose sessions ended on another node.
 /// </summary>
 public sealed class ReplyLeaseService(
     RedisReplyRegistry registry,
     ReplyCoordinator coordinator,
+    UserConnections connections,
     IConnectionMultiplexer redis,
     RedisKeys keys,
     IOptions<ScaleOutOptions> options,
@@ -49,6 +52,7 @@ public sealed class ReplyLeaseService(
             if (((string?)message)?.Split('|') is [var replyId, var userId]) coordinator.StopLocal(replyId, userId);
         });
         await subscriber.SubscribeAsync(keys.DeletedChannel, (_, message) => coordinator.DeletedLocal(message!));
+        await subscriber.SubscribeAsync(keys.SessionsEndedChannel, (_, message) => connections.CloseLocal(message!));
         return true;
     }
 }

@@ -1,3 +1,4 @@
+using ChatHub.Accounts.Sessions;
 using ChatHub.Chat;
 using ChatHub.Quotas;
 using Microsoft.AspNetCore.DataProtection;
@@ -13,7 +14,7 @@ public static class ScaleOutExtensions
 {
     /// <summary>
     /// With <c>ConnectionStrings:Redis</c>: the SignalR backplane, replies in flight shared by every
-    /// node, and Data Protection keys in Redis. Without: one node, nothing to share.
+    /// node, ended sessions closing connections on every node, and Data Protection keys in Redis. Without: one node, nothing to share.
     /// </summary>
     public static WebApplicationBuilder AddScaleOut(this WebApplicationBuilder builder)
     {
@@ -43,6 +44,7 @@ public static class ScaleOutExtensions
         });
         services.AddSingleton(typeof(HubLifetimeManager<>), typeof(FailoverHubLifetimeManager<>));
 
+        services.Replace(ServiceDescriptor.Singleton<ISessionsEndedRelay, RedisSessionsEndedRelay>());
         services.AddSingleton<RedisReplyRegistry>();
         services.Replace(ServiceDescriptor.Singleton<IReplyRegistry>(sp => sp.GetRequiredService<RedisReplyRegistry>()));
         services.AddHostedService<ReplyLeaseService>();

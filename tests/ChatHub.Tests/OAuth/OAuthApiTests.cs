@@ -289,6 +289,23 @@ public sealed class OAuthApiTests(OAuthServer fixture) : IClassFixture<OAuthServ
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.DeleteAsync(Routes.MyOAuthLink("fake"), Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task WithTwoFactorOnAProviderSignInAsksForTheCodeToo()
+    {
+        var providerUser = FakeUser.New();
+        var first = await SignUpWithProviderAsync(providerUser);
+        var account = new TestUser(Server, first.User.Id, providerUser.Email, "", first.AccessToken, first.RefreshToken);
+        var (secret, _) = await account.EnableTwoFactorAsync();
+
+        var landing = await SignInWithProviderAsync(providerUser);
+        var exchanged = await ExchangeAsync(landing.Answer["oauth"]);
+
+        var challenge = await exchanged.ReadAsync<SecondFactorChallenge>();
+        Assert.True(challenge.SecondFactorRequired);
+        var session = await Server.SecondFactorAsync(challenge.SecondFactorToken, AccountSecurityCalls.NextCode(secret));
+        Assert.Equal(first.User.Id, (await session.ReadAsync<AuthResponse>()).User.Id);
+    }
+
     private async Task<Landing> SignInWithProviderAsync(FakeUser? user, string provider = "fake", string returnUrl = "/")
     {
         Provider.NextUser = user;

@@ -32,7 +32,10 @@ public sealed class MetricsEndpointTests
         Assert.True(scrape.Total("characterchat_replies_ended_total", ("outcome", ChatMetrics.Outcomes.Completed)) >= 1, scrape.Text);
         Assert.True(scrape.Total("characterchat_reply_time_to_first_token_milliseconds_count") >= 1, scrape.Text);
         Assert.True(scrape.Total("characterchat_reply_deltas_total") >= device.Events.Deltas(sent.ReplyId).Count, scrape.Text);
-        Assert.True(scrape.Total("characterchat_hub_connections") >= 1, scrape.Text);
+        // An up-down counter summed over other servers' meters may even dip below zero (this server's
+        // provider misses their earlier connects), so only its presence is checked here; the exact
+        // count is ReplyMetricsTests' business.
+        Assert.NotEmpty(scrape.Values("characterchat_hub_connections"));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using System.Net.Http.Json;
 using ChatHub.Contracts;
 using ChatHub.Tests.Support;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ChatHub.Tests.ScaleOut;
 
@@ -185,6 +187,25 @@ public sealed class ScaleOutTests(RedisFixture fixture) : IClassFixture<RedisFix
         var sent = await phone.SendAsync(conversation.Id, "And now across nodes again");
         var across = await laptop.Events.Completed(sent.ReplyId);
         Assert.Equal(across.Message.Message, string.Concat(laptop.Events.Deltas(sent.ReplyId).Select(d => d.Text)));
+    }
+
+    [Fact]
+    public async Task EndingAUsersSessionsOnOneNodeClosesTheirConnectionsOnEveryNodeAtOnce()
+    {
+        var (a, b) = (await NodeAsync(), await NodeAsync());
+        var user = await a.CreateUserAsync();
+        var bystander = await a.CreateUserAsync();
+        var (laptop, closed) = await user.ConnectWatchingCloseAsync(node: b.BaseUri);
+        await using var _ = laptop;
+        await using var other = await bystander.ConnectAsync(node: b.BaseUri);
+        using var http = user.Http();
+
+        var change = await http.PostAsJsonAsync(Routes.MyPassword,
+            new ChangePasswordRequest { CurrentPassword = user.Password, NewPassword = "a brand new passphrase" }, TestContext.Current.CancellationToken);
+
+        change.EnsureSuccessStatusCode();
+        await closed.Bounded();
+        Assert.Equal(HubConnectionState.Connected, other.Hub.Connection.State);
     }
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

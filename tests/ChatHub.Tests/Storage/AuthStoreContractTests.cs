@@ -92,6 +92,25 @@ public abstract class AuthStoreContractTests
         Assert.Equal(user, await users.FindByIdAsync(user.Id, Ct));
     }
 
+    [Fact]
+    public async Task ADeletedUserIsGoneAndNoOneElseIs()
+    {
+        await using var host = await OpenAsync();
+        var users = host.Get<IUserStore>();
+        var user = await CreateUserAsync(users);
+        var bystander = await CreateUserAsync(users);
+
+        Assert.True(await users.DeleteAsync(user.Id, Ct));
+
+        Assert.Null(await users.FindByIdAsync(user.Id, Ct));
+        Assert.Null(await users.FindByEmailAsync(user.Email, Ct));
+        Assert.False(await users.DeleteAsync(user.Id, Ct));
+        Assert.False(await users.DeleteAsync("not-an-id", Ct));
+        Assert.Equal(bystander, await users.FindByIdAsync(bystander.Id, Ct));
+        // The email is free again.
+        Assert.True(await users.TryCreateAsync(user with { Id = Ids.New() }, Ct));
+    }
+
     // Refresh tokens
 
     [Fact]
@@ -187,6 +206,22 @@ public abstract class AuthStoreContractTests
             Assert.True(await tokens.IsFamilyRevokedAsync(token.FamilyId, Ct));
         }
         Assert.True(await tokens.TryUseAsync(theirs.TokenHash, Now, Ct));
+    }
+
+    [Fact]
+    public async Task DeletingAllOfAUsersTokensLeavesOtherUsersAlone()
+    {
+        await using var host = await OpenAsync();
+        var tokens = host.Get<IRefreshTokenStore>();
+        var userId = Ids.New();
+        var mine = new[] { NewToken(userId), NewToken(userId) with { Used = true } };
+        var theirs = NewToken();
+        foreach (var token in mine.Append(theirs)) await tokens.CreateAsync(token, Ct);
+
+        await tokens.DeleteAllAsync(userId, Ct);
+
+        foreach (var token in mine) Assert.Null(await tokens.FindAsync(token.TokenHash, Ct));
+        Assert.Equal(theirs, await tokens.FindAsync(theirs.TokenHash, Ct));
     }
 
     private static async Task<User> CreateUserAsync(IUserStore users, string? id = null, int tokenVersion = 0)

@@ -1,5 +1,6 @@
 using ChatHub.Accounts;
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using ChatHub.Storage.Mongo;
@@ -272,6 +273,122 @@ public sealed partial class MongoRenderingTests
         Assert.Equal(TimeSpan.Zero, MongoStoreLifecycle.RefreshTokensExpire.Options.ExpireAfter);
         Assert.Equal(new BsonDocument("family_id", 1), Render(MongoStoreLifecycle.RefreshTokensByFamily.Keys));
         Assert.Equal(new BsonDocument("user_id", 1), Render(MongoStoreLifecycle.RefreshTokensByUser.Keys));
+    }
+
+    [Fact]
+    public void UsersAreDeletedByIdAndTheirRefreshTokensByUser()
+    {
+        var userId = ObjectId.GenerateNewId();
+
+        Assert.Equal(new BsonDocument("user_id", userId), Render(MongoRefreshTokenStore.OfUser(userId)));
+    }
+
+    [Fact]
+    public void UsingAOneTimeTokenIsOneFindAndDeleteThatMatchesOnlyAnUnexpiredHash()
+    {
+        var userId = ObjectId.GenerateNewId();
+
+        Assert.Equal(
+            new BsonDocument { { "token_hash", "abc123" }, { "expires_at", new BsonDocument("$gt", AtBson) } },
+            Render(MongoOneTimeTokenStore<PasswordResetDocument>.Live("abc123", At)));
+        Assert.Equal(
+            new BsonDocument { { "user_id", userId }, { "expires_at", new BsonDocument("$gt", AtBson) } },
+            Render(MongoOneTimeTokenStore<AccountDeletionRequestDocument>.LiveOfUser(userId, At)));
+        Assert.Equal(new BsonDocument("user_id", userId), Render(MongoOneTimeTokenStore<LoginChallengeDocument>.OfUser(userId)));
+    }
+
+    [Fact]
+    public void OneTimeTokenDocumentsUseTheSeedNamesAndNoTypeDiscriminator()
+    {
+        var token = new OneTimeToken(
+            ObjectId.GenerateNewId().ToString(), "abc123", ObjectId.GenerateNewId().ToString(), "johndoe@example.com", At, At.AddMinutes(30));
+
+        var reset = OneTimeTokenDocument.From<PasswordResetDocument>(token).ToBsonDocument();
+        var deletion = OneTimeTokenDocument.From<AccountDeletionRequestDocument>(token).ToBsonDocument();
+        var challenge = OneTimeTokenDocument.From<LoginChallengeDocument>(token).ToBsonDocument();
+
+        Assert.Equal(["_id", "token_hash", "user_id", "created_at", "expires_at", "email"], reset.Names);
+        Assert.Equal(["_id", "token_hash", "user_id", "created_at", "expires_at", "user_email"], deletion.Names);
+        Assert.Equal(reset.Names, challenge.Names);
+        Assert.IsType<BsonDateTime>(reset["expires_at"]);
+        Assert.Equal(token, BsonSerializer.Deserialize<PasswordResetDocument>(reset).ToToken());
+        Assert.Equal(token, BsonSerializer.Deserialize<AccountDeletionRequestDocument>(deletion).ToToken());
+        Assert.Equal(token, BsonSerializer.Deserialize<LoginChallengeDocument>(challenge).ToToken());
+    }
+
+    [Fact]
+    public void EveryOneTimeTokenCollectionHasAUniqueHashATtlOnExpiryAndAnIndexByUser()
+    {
+        AssertIndexes(MongoStoreLifecycle.OneTimeTokenIndexes<PasswordResetDocument>());
+        AssertIndexes(MongoStoreLifecycle.OneTimeTokenIndexes<AccountDeletionRequestDocument>());
+        AssertIndexes(MongoStoreLifecycle.OneTimeTokenIndexes<LoginChallengeDocument>());
+
+        static void AssertIndexes<T>(IReadOnlyList<CreateIndexModel<T>> indexes)
+        {
+            Assert.Equal(3, indexes.Count);
+            Assert.Equal(new BsonDocument("token_hash", 1), Render(indexes[0].Keys));
+            Assert.True(indexes[0].Options.Unique);
+            Assert.Equal(new BsonDocument("expires_at", 1), Render(indexes[1].Keys));
+            Assert.Equal(TimeSpan.Zero, indexes[1].Options.ExpireAfter);
+            Assert.Equal(new BsonDocument { { "user_id", 1 }, { "expires_at", 1 } }, Render(indexes[2].Keys));
+        }
+    }
+
+    [Fact]
+    public void StartingAnEnrolmentIsAnUpsertOnTheUsersUnconfirmedDocument()
+    {
+        var userId = ObjectId.GenerateNewId();
+
+        Assert.Equal(new BsonDocument { { "user_id", userId }, { "confirmed_at", BsonNull.Value } }, Render(MongoTwoFactorStore.Unconfirmed(userId)));
+        Assert.Equal(
+            new BsonDocument("$set", new BsonDocument
+            {
+                { "secret", "protected" }, { "backup_codes", new BsonArray() }, { "created_at", AtBson }, { "last_used_step", 0L },
+            }),
+            Render(MongoTwoFactorStore.Begin("protected", At)));
+        Assert.Equal(new BsonDocument("user_id", 1), Render(MongoStoreLifecycle.UniqueTwoFactorUser.Keys));
+        Assert.True(MongoStoreLifecycle.UniqueTwoFactorUser.Options.Unique);
+    }
+
+    [Fact]
+    public void ConfirmingSetsTheCodesAndTheFirstStepInOneUpdate()
+    {
+        Assert.Equal(
+            new BsonDocument("$set", new BsonDocument
+            {
+                { "confirmed_at", AtBson }, { "backup_codes", new BsonArray { "h1", "h2" } }, { "last_used_step", 100L },
+            }),
+            Render(MongoTwoFactorStore.Confirm(["h1", "h2"], 100, At)));
+    }
+
+    [Fact]
+    public void ATimeStepOrABackupCodeIsUsedUpByOneConditionalUpdate()
+    {
+        var userId = ObjectId.GenerateNewId();
+        var confirmed = new BsonDocument { { "user_id", userId }, { "confirmed_at", new BsonDocument("$ne", BsonNull.Value) } };
+
+        Assert.Equal(
+            new BsonDocument(confirmed) { { "last_used_step", new BsonDocument("$lt", 101L) } },
+            Render(MongoTwoFactorStore.StepUnused(userId, 101)));
+        Assert.Equal(new BsonDocument(confirmed) { { "backup_codes", "h1" } }, Render(MongoTwoFactorStore.HoldingCode(userId, "h1")));
+        Assert.Equal(new BsonDocument("$pull", new BsonDocument("backup_codes", "h1")), Render(MongoTwoFactorStore.PullCode("h1")));
+    }
+
+    [Fact]
+    public void TwoFactorDocumentsKeepTheSeedFieldsAndReadBack()
+    {
+        var document = new TwoFactorDocument
+        {
+            Id = ObjectId.GenerateNewId(), UserId = ObjectId.GenerateNewId(), Secret = "protected", BackupCodes = ["h1"],
+            CreatedAt = At.AddMinutes(-1), ConfirmedAt = At, LastUsedStep = 100,
+        };
+
+        var bson = document.ToBsonDocument();
+
+        Assert.Equal(["_id", "user_id", "secret", "backup_codes", "created_at", "confirmed_at", "last_used_step"], bson.Names);
+        Assert.Equivalent(
+            new TwoFactorEnrollment(document.UserId.ToString(), "protected", ["h1"], At.AddMinutes(-1), At, 100),
+            BsonSerializer.Deserialize<TwoFactorDocument>(bson).ToEnrollment(), strict: true);
     }
 
     private static BsonDocument Render<T>(FilterDefinition<T> filter) => filter.Render(Args<T>());

@@ -26,6 +26,8 @@ public sealed class StoreHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
+    public T GetKeyed<T>(object key) where T : notnull => _services.GetRequiredKeyedService<T>(key);
+
     /// <summary>The stores of the main contract, owned by this host.</summary>
     public Stores ToStores() => new(Get<IUserStore>(), Get<ICharacterStore>(), Get<IConversationStore>(), Get<IStoreLifecycle>(), this);
 

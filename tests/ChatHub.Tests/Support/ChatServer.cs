@@ -43,6 +43,7 @@ public sealed class ChatServer : IAsyncDisposable
         {
             ["urls"] = "http://127.0.0.1:0",
             ["DataDir"] = dataDir,
+            ["webroot"] = RepoPaths.WebRoot,
             ["Llm:Simulated:TimeToFirstTokenMs"] = "20",
             ["Llm:Simulated:TokensPerSecond"] = "200",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -59,10 +59,7 @@ public sealed class NodeProcess : IAsyncDisposable
     private static string ServiceDll()
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CharacterChat.sln"))) dir = dir.Parent;
-        var dll = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("CharacterChat.sln not found above the test output."),
-            "src", "ChatHub", "bin", configuration, "net10.0", "ChatHub.dll");
+        var dll = Path.Combine(RepoPaths.Root, "src", "ChatHub", "bin", configuration, "net10.0", "ChatHub.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
     }
 }

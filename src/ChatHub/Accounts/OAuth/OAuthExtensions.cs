@@ -1,3 +1,4 @@
+using ChatHub.Accounts.Deletion;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -56,6 +57,7 @@ public static class OAuthExtensions
         builder.Services.AddSingleton<LinkStates>();
         builder.Services.AddSingleton<SignInCodes>();
         builder.Services.AddSingleton<OAuthService>();
+        builder.Services.AddUserDataEraser("OAuth links", sp => sp.GetRequiredService<IOAuthAccountStore>().DeleteForUserAsync);
         return builder;
     }
 

@@ -1,4 +1,4 @@
-using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
@@ -24,7 +24,7 @@ public static partial class OAuthSignInEndpoints
         group.MapGet("/providers", ListProviders);
         group.MapGet("/{provider}/start", StartAsync);
         group.MapGet("/{provider}/complete", CompleteAsync);
-        group.MapPost("/exchange", ExchangeAsync);
+        group.MapPost("/exchange", ExchangeAsync).MayAskForASecondFactor();
         return app;
     }
 
@@ -72,14 +72,15 @@ public static partial class OAuthSignInEndpoints
         return TypedResults.Redirect(ReturnUrls.WithAnswer(external.Properties.GetString(ReturnUrlItem) ?? ReturnUrls.Default, answer));
     }
 
-    private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> ExchangeAsync(
-        OAuthExchangeRequest request, SignInCodes codes, IUserStore users, SessionService sessions, CancellationToken ct)
+    /// <summary>The provider stands for the password: an account with two-factor authentication on gets its challenge.</summary>
+    private static async Task<Results<Ok<AuthResponse>, Ok<SecondFactorChallenge>, ProblemHttpResult>> ExchangeAsync(
+        OAuthExchangeRequest request, SignInCodes codes, IUserStore users, SignInService signIn, CancellationToken ct)
     {
         var userId = await codes.TakeAsync(request.Code, ct);
         var user = userId is null ? null : await users.FindByIdAsync(userId, ct);
         return user is null
             ? Problems.Unauthorized("The sign-in code is not valid: it is unknown, expired or already used. Sign in again.")
-            : TypedResults.Ok(await sessions.StartAsync(user, ct));
+            : (await signIn.FirstFactorPassedAsync(user, ct)).ToResult();
     }
 
     /// <summary>

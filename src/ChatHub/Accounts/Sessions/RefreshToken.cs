@@ -36,4 +36,7 @@ public interface IRefreshTokenStore
 
     /// <summary>Revokes every token of the user: every session on every device ends.</summary>
     Task RevokeAllAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every token of the user, for an account being deleted.</summary>
+    Task DeleteAllAsync(string userId, CancellationToken cancellationToken);
 }

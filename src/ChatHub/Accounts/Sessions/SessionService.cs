@@ -12,6 +12,7 @@ public sealed partial class SessionService(
     IRefreshTokenStore tokens,
     IUserStore users,
     TokenService accessTokens,
+    UserConnections connections,
     IOptions<AuthOptions> options,
     TimeProvider clock,
     ILogger<SessionService> logger)
@@ -59,8 +60,15 @@ public sealed partial class SessionService(
         }
     }
 
-    /// <summary>Ends every session of the user.</summary>
-    public Task EndAllAsync(string userId, CancellationToken cancellationToken) => tokens.RevokeAllAsync(userId, cancellationToken);
+    /// <summary>
+    /// Ends every session of the user: no refresh token works any more, and their hub connections close at once
+    /// (callers have already raised the token version, so a reconnect with an old access token is refused).
+    /// </summary>
+    public async Task EndAllAsync(string userId, CancellationToken cancellationToken)
+    {
+        await tokens.RevokeAllAsync(userId, cancellationToken);
+        await connections.CloseAllAsync(userId);
+    }
 
     private async Task<AuthResponse> IssueAsync(User user, string familyId, CancellationToken cancellationToken)
     {

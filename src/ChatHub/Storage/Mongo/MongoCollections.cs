@@ -2,7 +2,7 @@ using MongoDB.Driver;
 
 namespace ChatHub.Storage.Mongo;
 
-/// <summary>The collection names (the seed's, <c>refresh_tokens</c> and <c>oauth_login_codes</c>), in one place.</summary>
+/// <summary>The collection names (the seed's, <c>refresh_tokens</c>, <c>oauth_login_codes</c> and <c>login_challenges</c>), in one place.</summary>
 internal static class MongoCollections
 {
     public static IMongoCollection<UserDocument> Users(this IMongoDatabase database) =>
@@ -22,6 +22,18 @@ internal static class MongoCollections
 
     public static IMongoCollection<OAuthLoginCodeDocument> OAuthLoginCodes(this IMongoDatabase database) =>
         database.GetCollection<OAuthLoginCodeDocument>("oauth_login_codes");
+
+    public static IMongoCollection<TwoFactorDocument> TwoFactor(this IMongoDatabase database) =>
+        database.GetCollection<TwoFactorDocument>("two_factor");
+
+    public static IMongoCollection<PasswordResetDocument> PasswordResets(this IMongoDatabase database) =>
+        database.GetCollection<PasswordResetDocument>("password_resets");
+
+    public static IMongoCollection<AccountDeletionRequestDocument> AccountDeletionRequests(this IMongoDatabase database) =>
+        database.GetCollection<AccountDeletionRequestDocument>("account_deletion_requests");
+
+    public static IMongoCollection<LoginChallengeDocument> LoginChallenges(this IMongoDatabase database) =>
+        database.GetCollection<LoginChallengeDocument>("login_challenges");
 
     /// <summary>False when the document collides with a unique index (its <c>_id</c> or another): the port's "already exists".</summary>
     public static async Task<bool> TryInsertAsync<TDocument>(this IMongoCollection<TDocument> collection, TDocument document, CancellationToken cancellationToken)

@@ -42,6 +42,11 @@ internal sealed class MongoRefreshTokenStore(IMongoDatabase database) : IRefresh
             ? tokens.UpdateManyAsync(OfUser(id), Revoke, cancellationToken: cancellationToken)
             : Task.CompletedTask;
 
+    public Task DeleteAllAsync(string userId, CancellationToken cancellationToken) =>
+        ObjectId.TryParse(userId, out var id)
+            ? tokens.DeleteManyAsync(OfUser(id), cancellationToken)
+            : Task.CompletedTask;
+
     internal static FilterDefinition<RefreshTokenDocument> ByHash(string tokenHash) => Filter.Eq(d => d.TokenHash, tokenHash);
 
     /// <summary>

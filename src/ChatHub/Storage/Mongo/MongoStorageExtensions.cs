@@ -1,6 +1,7 @@
 using ChatHub.Accounts;
 using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using MongoDB.Driver;
@@ -21,6 +22,13 @@ public static class MongoStorageExtensions
         services.AddSingleton<IOAuthLoginCodeStore, MongoOAuthLoginCodeStore>();
         services.AddSingleton<ICharacterStore, MongoCharacterStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
+        services.AddSingleton<ITwoFactorStore, MongoTwoFactorStore>();
+        services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.PasswordReset, (sp, _) =>
+            new MongoOneTimeTokenStore<PasswordResetDocument>(sp.GetRequiredService<IMongoDatabase>().PasswordResets()));
+        services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.AccountDeletion, (sp, _) =>
+            new MongoOneTimeTokenStore<AccountDeletionRequestDocument>(sp.GetRequiredService<IMongoDatabase>().AccountDeletionRequests()));
+        services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.LoginChallenge, (sp, _) =>
+            new MongoOneTimeTokenStore<LoginChallengeDocument>(sp.GetRequiredService<IMongoDatabase>().LoginChallenges()));
         services.AddSingleton<IStoreLifecycle, MongoStoreLifecycle>();
         return services;
     }

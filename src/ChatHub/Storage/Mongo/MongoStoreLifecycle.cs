@@ -50,6 +50,26 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
         Builders<OAuthLoginCodeDocument>.IndexKeys.Ascending(d => d.ExpiresAt),
         new CreateIndexOptions { ExpireAfter = TimeSpan.Zero });
 
+    /// <summary>One second factor per user; also what makes starting an enrolment over refuse a confirmed one.</summary>
+    internal static readonly CreateIndexModel<TwoFactorDocument> UniqueTwoFactorUser = new(
+        Builders<TwoFactorDocument>.IndexKeys.Ascending(d => d.UserId),
+        new CreateIndexOptions { Unique = true });
+
+    /// <summary>
+    /// Every one-time token collection: looked up by its unique hash, deleted by the TTL monitor once
+    /// <c>expires_at</c> has passed, and found by user (to count a user's live tokens, and to erase an account).
+    /// </summary>
+    internal static IReadOnlyList<CreateIndexModel<TDocument>> OneTimeTokenIndexes<TDocument>() where TDocument : OneTimeTokenDocument
+    {
+        var keys = Builders<TDocument>.IndexKeys;
+        return
+        [
+            new(keys.Ascending(d => d.TokenHash), new CreateIndexOptions { Unique = true }),
+            new(keys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { ExpireAfter = TimeSpan.Zero }),
+            new(keys.Ascending(d => d.UserId).Ascending(d => d.ExpiresAt)),
+        ];
+    }
+
     /// <summary>Creating an index that exists with the same keys and options is a no-op, so every node runs this at every start.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -59,6 +79,10 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
             [UniqueTokenHash, RefreshTokensExpire, RefreshTokensByFamily, RefreshTokensByUser], cancellationToken);
         await database.OAuthAccounts().Indexes.CreateManyAsync([UniqueProviderAccount, UniqueUserProvider], cancellationToken);
         await database.OAuthLoginCodes().Indexes.CreateManyAsync([UniqueCodeHash, LoginCodesExpire], cancellationToken);
+        await database.TwoFactor().Indexes.CreateOneAsync(UniqueTwoFactorUser, cancellationToken: cancellationToken);
+        await database.PasswordResets().Indexes.CreateManyAsync(OneTimeTokenIndexes<PasswordResetDocument>(), cancellationToken);
+        await database.AccountDeletionRequests().Indexes.CreateManyAsync(OneTimeTokenIndexes<AccountDeletionRequestDocument>(), cancellationToken);
+        await database.LoginChallenges().Indexes.CreateManyAsync(OneTimeTokenIndexes<LoginChallengeDocument>(), cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken) =>

@@ -56,6 +56,17 @@ internal sealed class MongoUserStore(IMongoDatabase database) : IUserStore
         return documents.ConvertAll(d => d.ToUser());
     }
 
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!ObjectId.TryParse(id, out var userId))
+        {
+            return false;
+        }
+
+        var result = await users.DeleteOneAsync(d => d.Id == userId, cancellationToken);
+        return result.DeletedCount == 1;
+    }
+
     /// <summary>Only what changes is written; the token version goes up in the same write, so no reader sees one without the other.</summary>
     internal static UpdateDefinition<UserDocument> Update(UserChanges changes)
     {

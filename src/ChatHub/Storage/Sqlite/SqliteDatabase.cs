@@ -1,3 +1,4 @@
+using ChatHub.Accounts;
 using Microsoft.Data.Sqlite;
 
 namespace ChatHub.Storage.Sqlite;
@@ -47,7 +48,7 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = Schema;
+        command.CommandText = Schema + string.Concat(Enum.GetValues<OneTimeTokenKind>().Select(OneTimeTokenSchema));
         await command.ExecuteNonQueryAsync(cancellationToken);
         await AddColumnIfMissingAsync(connection, "users", "token_version", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
     }
@@ -160,5 +161,35 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         );
         CREATE UNIQUE INDEX IF NOT EXISTS messages_by_id ON messages (conversation_id, id);
         CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id ON messages (conversation_id, client_message_id);
+        CREATE TABLE IF NOT EXISTS two_factor (
+            user_id TEXT PRIMARY KEY,
+            secret TEXT NOT NULL,
+            backup_codes TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            confirmed_at INTEGER,
+            last_used_step INTEGER NOT NULL
+        );
         """;
+
+    /// <summary>
+    /// password_resets, account_deletion_requests and login_challenges have one shape. The index on
+    /// expires_at serves the sweep that stands in for Mongo's TTL index.
+    /// </summary>
+    private static string OneTimeTokenSchema(OneTimeTokenKind kind)
+    {
+        var table = SqliteOneTimeTokenStore.TableOf(kind);
+        return $"""
+            CREATE TABLE IF NOT EXISTS {table} (
+                id TEXT PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                user_id TEXT NOT NULL,
+                {SqliteOneTimeTokenStore.EmailColumnOf(kind)} TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS {table}_by_user ON {table} (user_id, expires_at);
+            CREATE INDEX IF NOT EXISTS {table}_by_expiry ON {table} (expires_at);
+
+            """;
+    }
 }

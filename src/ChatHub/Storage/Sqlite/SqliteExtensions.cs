@@ -1,6 +1,7 @@
 using ChatHub.Accounts;
 using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using Microsoft.Data.Sqlite;
@@ -19,6 +20,11 @@ public static class SqliteExtensions
         services.AddSingleton<IOAuthLoginCodeStore, SqliteOAuthLoginCodeStore>();
         services.AddSingleton<ICharacterStore, SqliteCharacterStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddSingleton<ITwoFactorStore, SqliteTwoFactorStore>();
+        foreach (var kind in Enum.GetValues<OneTimeTokenKind>())
+        {
+            services.AddKeyedSingleton<IOneTimeTokenStore>(kind, (sp, _) => new SqliteOneTimeTokenStore(sp.GetRequiredService<SqliteDatabase>(), kind));
+        }
         return services;
     }
 

@@ -54,6 +54,9 @@ public sealed class SqliteRefreshTokenStore(SqliteDatabase db) : IRefreshTokenSt
     public Task RevokeAllAsync(string userId, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $user", cancellationToken, ("$user", userId));
 
+    public Task DeleteAllAsync(string userId, CancellationToken cancellationToken) =>
+        db.ExecuteAsync("DELETE FROM refresh_tokens WHERE user_id = $user", cancellationToken, ("$user", userId));
+
     /// <summary>True when the statement changed exactly one row.</summary>
     private async Task<bool> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         await db.ExecuteAsync(sql, cancellationToken, parameters) == 1;

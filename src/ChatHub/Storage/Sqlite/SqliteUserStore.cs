@@ -56,6 +56,9 @@ public sealed class SqliteUserStore(SqliteDatabase db) : IUserStore
         return await ReadAllAsync(command, cancellationToken);
     }
 
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        await db.ExecuteAsync("DELETE FROM users WHERE id = $id", cancellationToken, ("$id", id)) == 1;
+
     private async Task<User?> FindAsync(string column, string value, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace ChatHub.Email;
+
+/// <summary>
+/// The default without SMTP: each mail becomes an .eml file in <c>&lt;DataDir&gt;/mail/</c>, which a developer
+/// opens to follow a reset or deletion link. The log names the file, never the link: logs travel further than mail.
+/// </summary>
+public sealed partial class FileEmailSender(string directory, IOptions<EmailOptions> options, TimeProvider clock, ILogger<FileEmailSender> logger)
+    : IEmailSender
+{
+    public const string DefaultFrom = "CharacterChat <no-reply@localhost>";
+
+    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Guid.NewGuid():N}.eml");
+        await message.ToMime(options.Value.From ?? DefaultFrom).WriteToAsync(path, cancellationToken);
+        LogWritten(logger, path);
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Mail written to {Path} (no SMTP server configured: set Email:Smtp:Host to send it)")]
+    private static partial void LogWritten(ILogger logger, string path);
+}

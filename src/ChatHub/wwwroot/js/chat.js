@@ -1,0 +1,405 @@
+// One open conversation: its messages, the reply streaming into it, the composer and the outbox.
+import { $, avatar, el, newId, show } from "./dom.js";
+import { renderMarkdown } from "./markdown.js";
+import { refusal } from "./connection.js";
+import * as session from "./session.js";
+
+const PAGE_SIZE = 50;
+const NEAR_TOP_PX = 120;
+const NEAR_BOTTOM_PX = 80;
+const HUB_EVENTS = ["MessageAppended", "ReplyStarted", "ReplyDelta", "ReplyCompleted", "ReplyFailed"];
+
+const STATUS_TEXT = {
+  sending: "Sending…",
+  unsent: "Not sent yet: it goes out when you are back online.",
+  stopped: "Stopped",
+  failed: "The reply failed",
+};
+
+/**
+ * An entry is one message on screen: { key, id, sender, text, timestamp, status, seq, error,
+ * clientMessageId, conversationId, node }. A stored message's key is its id (a reply's id is its
+ * replyId); a message still being sent is keyed by its clientMessageId.
+ */
+const fromDto = (m) => ({ key: m.id, id: m.id, sender: m.sender, text: m.message, timestamp: m.timestamp, status: m.status ?? null, clientMessageId: m.clientMessageId });
+
+export class ChatView {
+  #hub;
+  #onActivity;
+  #onMissing;
+  #conversation = null;
+  #character = null;
+  #entries = [];
+  #watching = null; // { buffer: [[event, payload]] } while a snapshot is on its way
+  #hasMore = false;
+  #loadingOlder = false;
+  // Messages not yet confirmed by the server, of every conversation: resent with the same clientMessageId.
+  #outbox = new Set();
+
+  #root = $("#chat-view");
+  #scroller = $("#messages");
+  #list = $("#message-list");
+  #history = $("#history-status");
+  #empty = $("#chat-empty");
+  #input = $("#message-input");
+  #stop = $("#stop-button");
+  #error = $("#composer-error");
+
+  /**
+   * @param onActivity (conversationId) => void: a conversation got a new message
+   * @param onMissing (message) => void: the open conversation does not exist (deleted, or not ours)
+   */
+  constructor({ onActivity, onMissing }) {
+    this.#onActivity = onActivity;
+    this.#onMissing = onMissing;
+    $("#composer").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.#submit();
+    });
+    this.#input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.#submit();
+      }
+    });
+    this.#input.addEventListener("input", () => this.#fitInput());
+    this.#stop.addEventListener("click", () => this.#stopReply());
+    this.#scroller.addEventListener("scroll", () => {
+      if (this.#scroller.scrollTop < NEAR_TOP_PX) this.#loadOlder();
+    });
+  }
+
+  get conversationId() {
+    return this.#conversation?.id ?? null;
+  }
+
+  /** Routes the hub's events to this view; call once per connection. */
+  listen(hub) {
+    this.#hub = hub;
+    for (const name of HUB_EVENTS) hub.on(name, (payload) => this.#receive(name, payload));
+  }
+
+  async open(conversation, character, ready) {
+    this.#conversation = conversation;
+    this.#character = character;
+    this.#watching = null;
+    this.#entries = [];
+    this.#hasMore = false;
+    this.#list.replaceChildren();
+    this.#clearError();
+    this.#renderHeader();
+    show(this.#root);
+    show(this.#empty, false);
+    this.#history.textContent = "Loading messages…";
+    this.#input.focus();
+    await ready;
+    await this.#watch();
+  }
+
+  close() {
+    this.#conversation = null;
+    this.#watching = null;
+    show(this.#root, false);
+  }
+
+  /** Signed out: unsent messages belong to the session that wrote them. */
+  forget() {
+    this.close();
+    this.#outbox.clear();
+  }
+
+  /** Back online: catch up on the open conversation, then send what could not be sent. */
+  async resume() {
+    if (this.#conversation) await this.#watch();
+    for (const entry of [...this.#outbox]) await this.#deliver(entry);
+  }
+
+  /**
+   * Joins the conversation's audience and shows where it stands. Events that arrive while the
+   * snapshot is on its way wait and are applied after it, so a delta is never lost or doubled.
+   */
+  async #watch() {
+    const id = this.conversationId;
+    const watching = { buffer: [] };
+    this.#watching = watching;
+    try {
+      const snapshot = await this.#hub.invoke("WatchConversation", id);
+      if (this.#watching === watching && id === this.conversationId) this.#applySnapshot(snapshot);
+    } catch (error) {
+      const reason = refusal(error);
+      if (reason !== null && this.#watching === watching) this.#onMissing(reason);
+      // Otherwise offline: resume() watches again once the connection is back.
+    } finally {
+      if (this.#watching === watching) {
+        this.#watching = null;
+        for (const [name, payload] of watching.buffer) this.#receive(name, payload);
+      }
+    }
+  }
+
+  #receive(name, payload) {
+    if (name === "MessageAppended" || name === "ReplyCompleted") this.#onActivity(payload.conversationId);
+    if (payload.conversationId !== this.conversationId) return;
+    if (this.#watching) this.#watching.buffer.push([name, payload]);
+    else this[`on${name}`](payload);
+  }
+
+  onMessageAppended({ message }) {
+    if (this.#find(message.id) || this.#entries.some((e) => e.clientMessageId && e.clientMessageId === message.clientMessageId)) return;
+    this.#append(fromDto(message));
+  }
+
+  onReplyStarted({ replyId }) {
+    this.#ensureReply(replyId);
+  }
+
+  onReplyDelta({ replyId, seq, text }) {
+    const entry = this.#find(replyId) ?? (seq === 0 ? this.#ensureReply(replyId) : null);
+    if (entry?.status === "streaming" && seq <= entry.seq) return;
+    if (!entry || entry.status !== "streaming" || seq !== entry.seq + 1) {
+      // A gap (or a reply this page never saw start): the snapshot has the text so far.
+      if (entry?.status === "streaming" || !entry) this.#watch();
+      return;
+    }
+    entry.seq = seq;
+    entry.text += text;
+    this.#paint(entry);
+  }
+
+  onReplyCompleted({ replyId, message }) {
+    const entry = this.#ensureReply(replyId);
+    Object.assign(entry, fromDto(message), { status: message.status ?? "complete" });
+    this.#paint(entry);
+    this.#updateStop();
+  }
+
+  onReplyFailed({ replyId, error, partialText }) {
+    const entry = this.#ensureReply(replyId);
+    Object.assign(entry, { text: partialText, status: "failed", error });
+    this.#paint(entry);
+    this.#updateStop();
+  }
+
+  #applySnapshot({ messages, activeReply }) {
+    const first = messages[0];
+    const byClientId = new Set(messages.map((m) => m.clientMessageId).filter(Boolean));
+    // Older pages loaded before a reconnect stay; the snapshot replaces the rest.
+    const older = first ? this.#entries.filter((e) => e.id && e.timestamp && e.timestamp < first.timestamp && e.status !== "streaming") : [];
+    const pending = [...this.#outbox].filter((e) => e.conversationId === this.conversationId && !byClientId.has(e.clientMessageId));
+    const entries = [...older, ...messages.map(fromDto)];
+    if (activeReply) entries.push(this.#streaming(activeReply.replyId, activeReply.text, activeReply.seq));
+    entries.push(...pending);
+
+    const atBottom = this.#isAtBottom() || this.#entries.length === 0;
+    if (this.#entries.length === 0) this.#hasMore = messages.length > 0;
+    this.#entries = entries;
+    this.#list.replaceChildren(...entries.map((e) => this.#node(e)));
+    this.#updateStop();
+    this.#updateHistory();
+    if (atBottom) this.#scrollToBottom();
+    // A short first page does not scroll, so no scroll event would ask for more.
+    if (this.#scroller.scrollHeight <= this.#scroller.clientHeight) this.#loadOlder();
+  }
+
+  async #loadOlder() {
+    const first = this.#entries.find((e) => e.id && e.status !== "streaming");
+    if (!this.#hasMore || this.#loadingOlder || !first) return;
+    const id = this.conversationId;
+    this.#loadingOlder = true;
+    this.#history.textContent = "Loading earlier messages…";
+    try {
+      const page = await session.api("GET", `/api/conversations/${encodeURIComponent(id)}/messages?limit=${PAGE_SIZE}&before=${encodeURIComponent(first.id)}`);
+      if (id !== this.conversationId) return;
+      const older = page.messages.filter((m) => !this.#find(m.id)).map(fromDto);
+      const fromBottom = this.#scroller.scrollHeight - this.#scroller.scrollTop;
+      this.#entries.unshift(...older);
+      this.#list.prepend(...older.map((e) => this.#node(e)));
+      this.#scroller.scrollTop = this.#scroller.scrollHeight - fromBottom;
+      this.#hasMore = page.hasMore;
+    } catch {
+      this.#history.textContent = "Earlier messages could not be loaded. Scroll up to try again.";
+      return;
+    } finally {
+      this.#loadingOlder = false;
+    }
+    this.#updateHistory();
+  }
+
+  #updateHistory() {
+    this.#history.textContent = this.#hasMore || this.#entries.length === 0 ? "" : "This is the start of your conversation.";
+    show(this.#empty, this.#entries.length === 0);
+  }
+
+  async #submit(text = this.#input.value) {
+    if (!text.trim() || !this.#conversation) return;
+    this.#clearError();
+    const clientMessageId = newId();
+    const entry = { key: clientMessageId, clientMessageId, conversationId: this.conversationId, sender: "user", text, status: "sending" };
+    this.#outbox.add(entry);
+    this.#append(entry);
+    if (text === this.#input.value) {
+      this.#input.value = "";
+      this.#fitInput();
+    }
+    await this.#deliver(entry);
+  }
+
+  /** Sends (or resends, with the same clientMessageId) one message of the outbox. */
+  async #deliver(entry) {
+    entry.status = "sending";
+    this.#paint(entry);
+    try {
+      const result = await this.#hub.invoke("SendMessage", {
+        conversationId: entry.conversationId,
+        message: entry.text,
+        clientMessageId: entry.clientMessageId,
+      });
+      this.#outbox.delete(entry);
+      Object.assign(entry, { id: result.userMessageId, status: null, timestamp: new Date().toISOString() });
+      this.#paint(entry);
+      this.#onActivity(entry.conversationId);
+      if (entry.conversationId === this.conversationId) this.#ensureReply(result.replyId);
+    } catch (error) {
+      const reason = refusal(error);
+      if (reason === null) {
+        entry.status = "unsent";
+        this.#paint(entry);
+        return;
+      }
+      // Refused: nothing was stored. Give the text back so it can be changed and sent again.
+      this.#outbox.delete(entry);
+      this.#remove(entry);
+      if (entry.conversationId !== this.conversationId) return;
+      this.#showError(reason);
+      if (!this.#input.value) {
+        this.#input.value = entry.text;
+        this.#fitInput();
+      }
+    }
+  }
+
+  async #stopReply() {
+    const active = this.#active();
+    if (!active) return;
+    this.#stop.disabled = true;
+    try {
+      await this.#hub.invoke("StopReply", active.id);
+    } catch (error) {
+      // "No reply in progress" means it just finished: nothing to tell.
+      if (refusal(error) === null) this.#showError("You are offline, so the reply could not be stopped.");
+    } finally {
+      this.#stop.disabled = false;
+    }
+  }
+
+  #active = () => this.#entries.find((e) => e.status === "streaming");
+
+  #find = (id) => this.#entries.find((e) => e.id === id);
+
+  #streaming = (replyId, text = "", seq = -1) => ({ key: replyId, id: replyId, sender: "ai", text, seq, status: "streaming" });
+
+  #ensureReply(replyId) {
+    const existing = this.#find(replyId);
+    if (existing) return existing;
+    const entry = this.#streaming(replyId);
+    this.#append(entry);
+    this.#updateStop();
+    return entry;
+  }
+
+  #append(entry) {
+    const stick = this.#isAtBottom() || entry.sender === "user";
+    this.#entries.push(entry);
+    this.#list.append(this.#node(entry));
+    show(this.#empty, false);
+    if (stick) this.#scrollToBottom();
+  }
+
+  #remove(entry) {
+    this.#entries = this.#entries.filter((e) => e !== entry);
+    entry.node?.remove();
+    this.#updateHistory();
+  }
+
+  /** The entry's list item, made once and repainted in place. */
+  #node(entry) {
+    entry.node ??= el("li", { className: `msg msg-${entry.sender === "user" ? "user" : "ai"}` },
+      entry.sender === "user" ? null : avatar(this.#character.id, this.#character.name),
+      el("div", { className: "msg-body" },
+        el("div", { className: "bubble" }, el("div", { className: "content" })),
+        el("p", { className: "msg-meta" })));
+    this.#paint(entry);
+    return entry.node;
+  }
+
+  #paint(entry) {
+    const node = entry.node;
+    if (!node) return;
+    const stick = this.#isAtBottom();
+    const streaming = entry.status === "streaming";
+    node.dataset.status = entry.status ?? "";
+    if (entry.id) node.dataset.id = entry.id;
+    node.setAttribute("aria-busy", streaming ? "true" : "false");
+    const content = node.querySelector(".content");
+    // Users' words are shown as typed; the character's are Markdown, rendered as safe DOM nodes.
+    if (entry.sender === "user") content.textContent = entry.text;
+    else if (streaming && !entry.text) content.replaceChildren(typingDots());
+    else content.replaceChildren(renderMarkdown(entry.text));
+    const meta = node.querySelector(".msg-meta");
+    meta.textContent = [STATUS_TEXT[entry.status], entry.error].filter(Boolean).join(": ");
+    show(meta, meta.textContent !== "");
+    if (stick) this.#scrollToBottom();
+  }
+
+  #updateStop() {
+    show(this.#stop, Boolean(this.#active()));
+  }
+
+  #renderHeader() {
+    const { id, name, description } = this.#character;
+    $("#chat-avatar").replaceChildren(avatar(id, name, "avatar-md"));
+    $("#chat-title").textContent = name;
+    $("#chat-description").textContent = description;
+    $("#empty-avatar").replaceChildren(avatar(id, name, "avatar-xl"));
+    $("#empty-title").textContent = `Start talking with ${name}`;
+    $("#empty-description").replaceChildren(renderMarkdown(description));
+    $("#starters").replaceChildren(...starters(this.#character).map((text) =>
+      el("li", {}, el("button", { type: "button", className: "chip", onclick: () => this.#submit(text) }, text))));
+    this.#input.placeholder = `Message ${name}…`;
+    document.title = `${name} · CharacterChat`;
+  }
+
+  #showError(message) {
+    this.#error.textContent = message;
+    show(this.#error);
+  }
+
+  #clearError() {
+    this.#error.textContent = "";
+    show(this.#error, false);
+  }
+
+  #fitInput() {
+    this.#input.style.height = "auto";
+    this.#input.style.height = `${Math.min(this.#input.scrollHeight, 200)}px`;
+  }
+
+  #isAtBottom() {
+    const s = this.#scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  #scrollToBottom() {
+    this.#scroller.scrollTop = this.#scroller.scrollHeight;
+  }
+}
+
+function typingDots() {
+  return el("span", { className: "typing", role: "img", "aria-label": "Writing a reply" }, el("span"), el("span"), el("span"));
+}
+
+/** Conversation starters from what the character knows about. */
+function starters(character) {
+  const topics = character.personality?.knowledgeBase ?? [];
+  return ["Hello! Who are you?", ...topics.slice(0, 2).map((topic) => `Tell me about ${topic}.`)];
+}

@@ -1,0 +1,133 @@
+// The signed-in session. The access token lives in memory only. When the API hands out a refresh
+// token (POST /api/auth/refresh), it is kept in localStorage so a reload or a new tab stays signed
+// in; without one, an expired or rejected token means "sign in again".
+
+const REFRESH_KEY = "characterchat.refreshToken";
+// Refresh this long before the access token expires, so a call never leaves with a stale one.
+const EARLY_MS = 60_000;
+
+let current = null; // { accessToken, expiresAt (ms), user }
+let refreshing = null;
+const endedListeners = new Set();
+
+/** An API answer other than 2xx, with its RFC 7807 problem when there is one. */
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `The server answered ${status}.`);
+    this.status = status;
+    this.problem = problem ?? {};
+  }
+}
+
+export const user = () => current?.user ?? null;
+export const onEnded = (listener) => endedListeners.add(listener);
+
+export const signIn = async (body) => adopt(await call("POST", "/api/auth/login", body));
+export const signUp = async (body) => adopt(await call("POST", "/api/auth/register", body));
+/** Back from a sign-in provider with a single-use code. */
+export const exchange = async (code) => adopt(await call("POST", "/api/auth/oauth/exchange", { code }));
+/** The sign-in providers configured: [{ name, displayName }], none when the list cannot be had. */
+export const providers = () => call("GET", "/api/auth/oauth/providers").catch(() => []);
+
+/** On page load: a stored refresh token starts a new session without asking for a password. */
+export async function restore() {
+  if (!localStorage.getItem(REFRESH_KEY)) return null;
+  try {
+    await refresh();
+    return current.user;
+  } catch {
+    return null;
+  }
+}
+
+export async function signOut() {
+  const refreshToken = localStorage.getItem(REFRESH_KEY);
+  forget();
+  if (refreshToken) await call("POST", "/api/auth/logout", { refreshToken }).catch(() => {});
+}
+
+/** A valid access token, refreshed first if it is about to expire; rejects when the session is over. */
+export async function accessToken() {
+  if (!current) throw new ApiError(401, { detail: "Not signed in." });
+  const left = current.expiresAt - Date.now();
+  if (left < EARLY_MS && localStorage.getItem(REFRESH_KEY)) await refresh();
+  else if (left <= 0) {
+    end();
+    throw new ApiError(401, { detail: "The session has expired." });
+  }
+  return current.accessToken;
+}
+
+/** A REST call with the access token; one refresh and retry on 401, then the session ends. */
+export async function api(method, path, body) {
+  try {
+    return await call(method, path, body, await accessToken());
+  } catch (error) {
+    if (error.status !== 401) throw error;
+    if (localStorage.getItem(REFRESH_KEY)) {
+      await refresh();
+      return call(method, path, body, current.accessToken);
+    }
+    end();
+    throw error;
+  }
+}
+
+/** Asks the API whether the session still holds: refreshes the token, or ends the session. */
+export async function check() {
+  await api("GET", "/api/me").catch(() => {});
+}
+
+/** Ends the session here and tells the page (which shows the sign-in form). */
+export function end() {
+  const signedIn = current !== null;
+  forget();
+  if (signedIn) for (const listener of endedListeners) listener();
+}
+
+function forget() {
+  current = null;
+  localStorage.removeItem(REFRESH_KEY);
+}
+
+function adopt(auth) {
+  current = { accessToken: auth.accessToken, expiresAt: Date.parse(auth.expiresAt), user: auth.user };
+  if (auth.refreshToken) localStorage.setItem(REFRESH_KEY, auth.refreshToken);
+  else localStorage.removeItem(REFRESH_KEY);
+  return auth.user;
+}
+
+/**
+ * Refresh tokens are single use and shared by this browser's tabs, so tabs take turns (a Web Lock)
+ * and each reads the newest token when its turn comes.
+ */
+function refresh() {
+  const run = async () => {
+    const refreshToken = localStorage.getItem(REFRESH_KEY);
+    if (!refreshToken) throw new ApiError(401, { detail: "Signed out." });
+    try {
+      adopt(await call("POST", "/api/auth/refresh", { refreshToken }));
+    } catch (error) {
+      if (error.status === 400 || error.status === 401) end();
+      throw error;
+    }
+  };
+  refreshing ??= (navigator.locks ? navigator.locks.request("characterchat-refresh", run) : run())
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+async function call(method, path, body, token) {
+  const headers = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+// Signing out in one tab signs out the others.
+addEventListener("storage", (event) => {
+  if (event.key === REFRESH_KEY && event.newValue === null && event.oldValue !== null) end();
+});

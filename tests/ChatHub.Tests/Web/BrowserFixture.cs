@@ -1,0 +1,76 @@
+using ChatHub.Tests.Support;
+using Microsoft.Playwright;
+
+namespace ChatHub.Tests.Web;
+
+/// <summary>
+/// One headless Debian chromium and one service for a test class, with the simulated model slowed
+/// down so streaming can be watched. Each test opens its own browser context: a new user, fresh storage.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const int MaxMessageChars = 300;
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>Every Playwright wait in these tests, and the launch, is bounded by this.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    // Without the background-networking flags chromium keeps calling home on a machine without a network.
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private ChatServer? _server;
+
+    public ChatServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await ChatServer.StartAsync(ServerSettings());
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (.ci/run does it).");
+        }
+        Assertions.SetDefaultExpectTimeout((float)Timeout.TotalMilliseconds);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = (float)Timeout.TotalMilliseconds,
+        });
+    }
+
+    /// <summary>Settings of every web test server: a model slow enough to watch it stream.</summary>
+    public static Dictionary<string, string> ServerSettings() => new()
+    {
+        ["Llm:Simulated:TokensPerSecond"] = "15",
+        ["Llm:Simulated:TimeToFirstTokenMs"] = "50",
+        ["Chat:MaxMessageChars"] = MaxMessageChars.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A new context (its own storage, so its own user) with one page on the service, or on <paramref name="server"/>.</summary>
+    public async Task<ChatPage> OpenAsync(int width = 1280, int height = 800, ChatServer? server = null)
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = (server ?? Server).BaseUri.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            DeviceScaleFactor = 1,
+        });
+        context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
+        return new ChatPage(await context.NewPageAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null) await _browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
