@@ -1,5 +1,6 @@
 using ChatHub.LoadTest.Cli;
 using ChatHub.LoadTest.Engine;
+using ChatHub.LoadTest.Report;
 
 namespace ChatHub.Tests.LoadTest;
 
@@ -20,6 +21,9 @@ public sealed class LoadSmokeTests
         using var output = new StringWriter();
 
         var report = await LoadRun.RunAsync(options, output, TestContext.Current.CancellationToken);
+        // The tool's own tables, in the test log: on a failure they say which stage went wrong and how long each took.
+        TextReport.Write(report, options, output);
+        TestContext.Current.TestOutputHelper?.WriteLine(output.ToString());
 
         var chat = report.Chat!;
         Assert.True(chat.Errors.Count == 0, string.Join("; ", chat.Errors.Select(e => $"{e.Value} x {e.Key}")));
