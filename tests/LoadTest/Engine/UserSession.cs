@@ -36,8 +36,9 @@ public sealed class UserSession(int index, string? accessToken, RunState state)
                 if (!await TurnAsync(m, cancellationToken)) return;
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Whatever a call threw once the cap had passed, the cap is what ended the session.
             state.Errors.Add("session cut short by --duration");
         }
     }
