@@ -1,0 +1,27 @@
+using ChatHub.Contracts;
+
+namespace ChatHub.LoadTest.Report;
+
+/// <summary>The outcome of one chat run against one target.</summary>
+public sealed record ChatRunResult
+{
+    public required string Target { get; init; }
+    public required HubProtocol Protocol { get; init; }
+    public required int Users { get; init; }
+    public required int MessagesPerUser { get; init; }
+    public required int SecondDevices { get; init; }
+    public required int RepliesExpected { get; init; }
+    public required int RepliesCompleted { get; init; }
+    public required double RegistrationSeconds { get; init; }
+    public required double ChatSeconds { get; init; }
+    public required long PeakConnections { get; init; }
+    /// <summary>On every device, over the chat phase.</summary>
+    public required long DeltasReceived { get; init; }
+    public required double DeltasPerSecond { get; init; }
+    public required double MeanDeltasPerReply { get; init; }
+    public required IReadOnlyList<Summary> Latencies { get; init; }
+    public required IReadOnlyDictionary<string, int> Errors { get; init; }
+    public required Correctness Correctness { get; init; }
+
+    public Summary? Metric(string name) => Latencies.FirstOrDefault(s => s.Metric == name);
+}
