@@ -36,6 +36,30 @@ public sealed class WebPageOwnServerTests(BrowserFixture browser) : IClassFixtur
     }
 
     [Fact]
+    public async Task AUserWithTwoFactorSignsInWithTheCodeFromTheirAuthenticator()
+    {
+        var user = await browser.Server.CreateUserAsync();
+        var (secret, _) = await user.EnableTwoFactorAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.GotoAsync();
+        await chat.Page.GetByLabel("Email").FillAsync(user.Email);
+        await chat.Page.GetByLabel("Password").FillAsync(user.Password);
+        var signIn = chat.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true });
+        await signIn.ClickAsync();
+
+        var code = chat.Page.GetByLabel("Verification code");
+        await Expect(code).ToBeFocusedAsync();
+        await code.FillAsync("000000");
+        await signIn.ClickAsync();
+        await Expect(chat.Page.Locator("#auth-error")).Not.ToBeEmptyAsync();
+        await Expect(chat.Page.Locator("#app-view")).ToBeHiddenAsync();
+
+        await code.FillAsync(AccountSecurityCalls.NextCode(secret));
+        await signIn.ClickAsync();
+        await Expect(chat.Page.Locator("#app-view")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task ScrollingToTheTopLoadsOlderMessages()
     {
         const int snapshot = 4;
