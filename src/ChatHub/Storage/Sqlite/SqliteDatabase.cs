@@ -22,6 +22,19 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         SqliteConnection.ClearPool(connection);
     }
 
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public async Task<IDisposable> WriterAsync(CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        return new Gate(_writer);
+    }
+
+    private sealed class Gate(SemaphoreSlim s) : IDisposable
+    {
+        public void Dispose() => s.Release();
+    }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
