@@ -10,7 +10,7 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
 
     public async Task CreateAsync(Conversation c, CancellationToken cancellationToken)
     {
-        using var gate = await db.WriterAsync(cancellationToken);
+        using var turn = await db.WriterAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var command = connection.Command(
             $"INSERT INTO conversations ({ConversationColumns}) VALUES ($id, $user, $character, $created, $updated)",
@@ -93,7 +93,7 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
     /// </summary>
     private async Task<bool> AppendAsync(string conversationId, string? userId, StoredMessage m, CancellationToken cancellationToken)
     {
-        using var gate = await db.WriterAsync(cancellationToken);
+        using var turn = await db.WriterAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var insert = connection.Command(
