@@ -29,6 +29,14 @@ public sealed class Browser(Uri service) : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string url) => http.GetAsync(url, Ct);
 
+    /// <summary>A page's own API call with its access token: cookies it sets stay in this browser.</summary>
+    public Task<HttpResponseMessage> PostAsync(string url, string accessToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        return http.SendAsync(request, Ct);
+    }
+
     /// <summary>Follows redirects from <paramref name="url"/> until one leads to a page with an answer in its fragment.</summary>
     public async Task<Landing> NavigateAsync(string url)
     {

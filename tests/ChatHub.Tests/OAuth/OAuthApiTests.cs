@@ -229,12 +229,26 @@ public sealed class OAuthApiTests(OAuthServer fixture) : IClassFixture<OAuthServ
     }
 
     [Fact]
+    public async Task ALinkUrlOpenedInAnotherBrowserLinksNothing()
+    {
+        var attacker = await Server.CreateUserAsync();
+        using var attackersBrowser = new Browser(Server.BaseUri);
+        var url = await LinkStartAsync(attackersBrowser, attacker.AccessToken, "fake");
+        using var victimsBrowser = new Browser(Server.BaseUri);
+
+        var opened = await victimsBrowser.GetAsync(url.PathAndQuery);
+
+        Assert.Equal(HttpStatusCode.BadRequest, opened.StatusCode);
+        Assert.Empty(await LinksAsync(attacker.AccessToken));
+    }
+
+    [Fact]
     public async Task ALinkUrlCannotBeAlteredAndEndsWithAPasswordChange()
     {
         var user = await Server.CreateUserAsync();
-        var url = await LinkStartAsync(user.AccessToken, "fake");
-        var state = QueryHelpers.ParseQuery(url.Query)["link"].ToString();
         using var browser = new Browser(Server.BaseUri);
+        var url = await LinkStartAsync(browser, user.AccessToken, "fake");
+        var state = QueryHelpers.ParseQuery(url.Query)["link"].ToString();
 
         var altered = await browser.GetAsync(url.PathAndQuery.Replace(Uri.EscapeDataString(state), Uri.EscapeDataString(state[..^4] + "AAAA")));
         var otherProvider = await browser.GetAsync(url.PathAndQuery.Replace("/fake/", "/fake2/"));
@@ -328,19 +342,19 @@ public sealed class OAuthApiTests(OAuthServer fixture) : IClassFixture<OAuthServ
         return await anonymous.PostAsJsonAsync(Routes.OAuthExchange, new OAuthExchangeRequest { Code = code }, Ct);
     }
 
-    private async Task<Uri> LinkStartAsync(string accessToken, string provider, string returnUrl = "/")
+    /// <summary>Asks for a link URL the way the page does: from the browser that will then open it.</summary>
+    private static async Task<Uri> LinkStartAsync(Browser browser, string accessToken, string provider, string returnUrl = "/")
     {
-        using var http = Server.CreateHttpClient(accessToken);
-        var response = await http.PostAsync(Routes.MyOAuthLinkStart(provider, returnUrl), null, Ct);
+        var response = await browser.PostAsync(Routes.MyOAuthLinkStart(provider, returnUrl), accessToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new Uri((await response.ReadAsync<OAuthLinkStartResponse>()).Url);
     }
 
     private async Task<Landing> LinkAsync(string accessToken, FakeUser providerUser, string provider = "fake", string returnUrl = "/")
     {
-        var url = await LinkStartAsync(accessToken, provider, returnUrl);
-        Provider.NextUser = providerUser;
         using var browser = new Browser(Server.BaseUri);
+        var url = await LinkStartAsync(browser, accessToken, provider, returnUrl);
+        Provider.NextUser = providerUser;
         return await browser.NavigateAsync(url.ToString());
     }
 

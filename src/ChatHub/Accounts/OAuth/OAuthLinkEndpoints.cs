@@ -41,7 +41,16 @@ public static class OAuthLinkEndpoints
             return Problems.Conflict($"Your account is already linked to a {found.DisplayName} account. Unlink it first.");
         }
 
-        var path = QueryHelpers.AddQueryString(Routes.OAuthStart(provider, returnUrl), "link", links.Create(user, provider));
+        var (state, nonce) = links.Create(user, provider);
+        request.HttpContext.Response.Cookies.Append(LinkStates.BrowserCookie, nonce, new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = request.IsHttps,
+            SameSite = SameSiteMode.Lax,
+            Path = "/api/auth/oauth",
+            MaxAge = LinkStates.Lifetime,
+        });
+        var path = QueryHelpers.AddQueryString(Routes.OAuthStart(provider, returnUrl), "link", state);
         return TypedResults.Ok(new OAuthLinkStartResponse { Url = $"{request.Scheme}://{request.Host}{request.PathBase}{path}" });
     }
 

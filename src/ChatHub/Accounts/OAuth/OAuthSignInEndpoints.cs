@@ -33,7 +33,8 @@ public static partial class OAuthSignInEndpoints
 
     /// <param name="link">From a link URL (<c>POST /api/me/oauth/{provider}/link-start</c>): link to that user instead of signing in.</param>
     private static async Task<Results<ChallengeHttpResult, ProblemHttpResult>> StartAsync(
-        string provider, string? returnUrl, string? link, OAuthProviders providers, ReturnUrls returnUrls, LinkStates links, CancellationToken ct)
+        string provider, string? returnUrl, string? link, HttpRequest request, OAuthProviders providers, ReturnUrls returnUrls, LinkStates links,
+        CancellationToken ct)
     {
         if (providers.Find(provider) is null) return UnknownProvider(provider);
         returnUrl ??= ReturnUrls.Default;
@@ -44,7 +45,7 @@ public static partial class OAuthSignInEndpoints
         properties.SetString(ProviderItem, provider);
         if (link is not null)
         {
-            if (await links.ReadAsync(link, provider, ct) is not { } userId)
+            if (await links.ReadAsync(link, provider, request.Cookies[LinkStates.BrowserCookie], ct) is not { } userId)
             {
                 return Problems.BadRequest("This link has expired or is not valid. Start linking again from your account settings.");
             }
