@@ -3,10 +3,10 @@ using Microsoft.Data.Sqlite;
 
 namespace ChatHub.Storage.Sqlite;
 
-public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationStore
+public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatcher appends) : IConversationStore
 {
     private const string ConversationColumns = "id, user_id, character_id, created_at, updated_at";
-    private const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status";
+    internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status";
 
     public async Task CreateAsync(Conversation c, CancellationToken cancellationToken)
     {
@@ -42,13 +42,13 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
 
     public async Task<AppendResult?> AppendUserMessageAsync(string conversationId, string userId, StoredMessage message, CancellationToken cancellationToken)
     {
-        if (await AppendAsync(conversationId, userId, message, cancellationToken)) return new AppendResult(message, true);
+        if (await appends.AppendAsync(conversationId, userId, message, cancellationToken)) return new AppendResult(message, true);
         var existing = await FindByClientMessageIdAsync(conversationId, userId, message.ClientMessageId!, cancellationToken);
         return existing is null ? null : new AppendResult(existing, false);
     }
 
     public Task<bool> AppendReplyAsync(string conversationId, StoredMessage reply, CancellationToken cancellationToken) =>
-        AppendAsync(conversationId, userId: null, reply, cancellationToken);
+        appends.AppendAsync(conversationId, userId: null, reply, cancellationToken);
 
     public async Task<StoredMessage?> FindByClientMessageIdAsync(string conversationId, string userId, string clientMessageId, CancellationToken cancellationToken)
     {
@@ -85,38 +85,6 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
         await using var command = connection.Command(
             $"SELECT {ConversationColumns} FROM conversations WHERE id = $id AND user_id = $user", ("$id", id), ("$user", userId));
         return (await ReadConversationsAsync(command, cancellationToken)).SingleOrDefault();
-    }
-
-    /// <summary>
-    /// The SQL twin of Mongo's guarded <c>$push</c>: one insert at the next position that does
-    /// nothing when the conversation is missing (or not the user's) or the message is already there.
-    /// </summary>
-    private async Task<bool> AppendAsync(string conversationId, string? userId, StoredMessage m, CancellationToken cancellationToken)
-    {
-        using var turn = await db.WriterAsync(cancellationToken);
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var insert = connection.Command(
-            $"""
-            INSERT INTO messages (conversation_id, position, {MessageColumns})
-            SELECT $conversation, COALESCE((SELECT MAX(position) FROM messages WHERE conversation_id = $conversation), -1) + 1,
-                   $id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status
-            WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND ($user IS NULL OR user_id = $user))
-            ON CONFLICT DO NOTHING
-            """,
-            ("$conversation", conversationId), ("$user", userId), ("$id", m.Id), ("$sender", m.Sender), ("$message", m.Text),
-            ("$timestamp", m.Timestamp.ToMs()), ("$client", m.ClientMessageId), ("$reply", m.ReplyId),
-            ("$inReplyTo", m.InReplyTo), ("$status", m.Status));
-        insert.Transaction = transaction;
-        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
-
-        await using var touch = connection.Command(
-            "UPDATE conversations SET updated_at = MAX(updated_at, $now) WHERE id = $conversation",
-            ("$conversation", conversationId), ("$now", m.Timestamp.ToMs()));
-        touch.Transaction = transaction;
-        await touch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
 
     private static async Task<IReadOnlyList<Conversation>> ReadConversationsAsync(SqliteCommand command, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ public static class SqliteExtensions
     {
         services.AddSingleton(new SqliteDatabase(connectionString));
         services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<SqliteAppendBatcher>();
         services.AddSingleton<IUserStore, SqliteUserStore>();
         services.AddSingleton<IRefreshTokenStore, SqliteRefreshTokenStore>();
         services.AddSingleton<IOAuthAccountStore, SqliteOAuthAccountStore>();

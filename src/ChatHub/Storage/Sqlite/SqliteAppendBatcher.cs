@@ -1,0 +1,95 @@
+using System.Threading.Channels;
+using ChatHub.Conversations;
+using Microsoft.Data.Sqlite;
+
+namespace ChatHub.Storage.Sqlite;
+
+/// <summary>
+/// Group commit for message appends. Appends that arrive while a commit is under way wait and go
+/// together in the next transaction, so a burst of N appends costs one fsync instead of N (the
+/// commit, not the insert, is what a busy store waits for). Each caller still returns only after the
+/// commit that holds its message: durability is unchanged.
+/// </summary>
+public sealed class SqliteAppendBatcher : IDisposable
+{
+    private const int MaxBatch = 64;
+
+    private readonly SqliteDatabase _db;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+    public SqliteAppendBatcher(SqliteDatabase db)
+    {
+        _db = db;
+        _ = Task.Run(WriteLoopAsync);
+    }
+
+    private sealed record Pending(string ConversationId, string? UserId, StoredMessage Message, TaskCompletionSource<bool> Done);
+
+    /// <summary>
+    /// The SQL twin of Mongo's guarded <c>$push</c>: one insert at the next position that does nothing
+    /// when the conversation is missing (or, given a user, not theirs) or the message is already there.
+    /// </summary>
+    public Task<bool> AppendAsync(string conversationId, string? userId, StoredMessage message, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(conversationId, userId, message, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(SqliteAppendBatcher));
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            try
+            {
+                var appended = await CommitAsync(batch);
+                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(appended[i]);
+            }
+            catch (Exception ex)
+            {
+                foreach (var pending in batch) pending.Done.TrySetException(ex);
+            }
+            batch.Clear();
+        }
+    }
+
+    private async Task<bool[]> CommitAsync(List<Pending> batch)
+    {
+        using var turn = await _db.WriterAsync(CancellationToken.None);
+        await using var connection = await _db.OpenAsync(CancellationToken.None);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var appended = new bool[batch.Count];
+        for (var i = 0; i < batch.Count; i++) appended[i] = await AppendAsync(connection, transaction, batch[i]);
+        await transaction.CommitAsync();
+        return appended;
+    }
+
+    private static async Task<bool> AppendAsync(SqliteConnection connection, SqliteTransaction transaction, Pending p)
+    {
+        var m = p.Message;
+        await using var insert = connection.Command(
+            $"""
+            INSERT INTO messages (conversation_id, position, {SqliteConversationStore.MessageColumns})
+            SELECT $conversation, COALESCE((SELECT MAX(position) FROM messages WHERE conversation_id = $conversation), -1) + 1,
+                   $id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status
+            WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND ($user IS NULL OR user_id = $user))
+            ON CONFLICT DO NOTHING
+            """,
+            ("$conversation", p.ConversationId), ("$user", p.UserId), ("$id", m.Id), ("$sender", m.Sender), ("$message", m.Text),
+            ("$timestamp", m.Timestamp.ToMs()), ("$client", m.ClientMessageId), ("$reply", m.ReplyId),
+            ("$inReplyTo", m.InReplyTo), ("$status", m.Status));
+        insert.Transaction = transaction;
+        if (await insert.ExecuteNonQueryAsync() == 0) return false;
+
+        await using var touch = connection.Command(
+            "UPDATE conversations SET updated_at = MAX(updated_at, $now) WHERE id = $conversation",
+            ("$conversation", p.ConversationId), ("$now", m.Timestamp.ToMs()));
+        touch.Transaction = transaction;
+        await touch.ExecuteNonQueryAsync();
+        return true;
+    }
+}
