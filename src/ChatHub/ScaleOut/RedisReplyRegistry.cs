@@ -83,20 +83,7 @@ public sealed class RedisReplyRegistry(
     public async ValueTask<string?> TryReserveAsync(ReplyRun run, int perUserLimit)
     {
         if (!redis.IsConnected) return null;
-        var result = (int)await EvaluateAsync(ReserveScript, new
-        {
-            conversation = keys.Conversation(run.ConversationId),
-            user = keys.UserReplies(run.UserId),
-            reply = keys.Reply(run.ReplyId),
-            text = keys.ReplyText(run.ReplyId),
-            active = keys.ActiveReplies,
-            limit = perUserLimit,
-            lease = LeaseMs,
-            replyId = run.ReplyId,
-            conversationId = run.ConversationId,
-            userId = run.UserId,
-            inReplyTo = run.InReplyTo,
-        }, fallback: 0);
+        var result = (int)await EvaluateAsync(ReserveScript, Parameters(run, perUserLimit), fallback: 0);
         return result switch
         {
             Busy => Refusals.ConversationBusy,
@@ -185,15 +172,20 @@ public sealed class RedisReplyRegistry(
         return orphans;
     }
 
-    private object Parameters(ReplyRun run) => new
+    /// <summary>Everything a script may ask of a run; each script reads the members it names and ignores the rest.</summary>
+    private object Parameters(ReplyRun run, int limit = 0) => new
     {
         conversation = keys.Conversation(run.ConversationId),
         user = keys.UserReplies(run.UserId),
         reply = keys.Reply(run.ReplyId),
         text = keys.ReplyText(run.ReplyId),
         active = keys.ActiveReplies,
+        limit,
         lease = LeaseMs,
         replyId = run.ReplyId,
+        conversationId = run.ConversationId,
+        userId = run.UserId,
+        inReplyTo = run.InReplyTo,
     };
 
     /// <summary>Runs a script; when Redis fails the node goes on alone, so the caller gets its fallback.</summary>
