@@ -30,7 +30,7 @@ public sealed class CharacterChatHub(
         var conversation = await OwnedConversationAsync(request.ConversationId, userId);
         var group = ChatGroups.Conversation(conversation.Id);
         // The sender watches its own conversation, so it gets the reply it asked for.
-        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        await JoinAsync(group);
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
         var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { MaxTokens = quotas.MaxTokensFor(Context.User!) };
@@ -67,7 +67,7 @@ public sealed class CharacterChatHub(
         var userId = Context.User!.UserId();
         var conversation = await OwnedConversationAsync(conversationId, userId);
         // Join first, then read: a delta sent after the join arrives, one sent before is in the snapshot.
-        await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversation.Id));
+        await JoinAsync(ChatGroups.Conversation(conversation.Id));
         var active = await replies.ActiveAsync(conversation.Id);
         var recent = await conversations.GetMessagesAsync(conversation.Id, userId, settings.Value.SnapshotMessages, null, Context.ConnectionAborted)
             ?? throw new HubException(NoSuchConversation);
@@ -106,6 +106,19 @@ public sealed class CharacterChatHub(
     {
         if (!Ids.IsValid(conversationId)) throw new HubException("The conversation id is not valid.");
         return await conversations.GetAsync(conversationId!, userId, Context.ConnectionAborted) ?? throw new HubException(NoSuchConversation);
+    }
+
+    /// <summary>
+    /// Joins the conversation's group once per connection: with the backplane a join is a round trip
+    /// to Redis, and a chatty connection would otherwise pay it on every message. A connection's
+    /// invocations run one at a time, so the set needs no lock.
+    /// </summary>
+    private async Task JoinAsync(string group)
+    {
+        var joined = (HashSet<string>)(Context.Items.TryGetValue(nameof(JoinAsync), out var set) ? set! : Context.Items[nameof(JoinAsync)] = new HashSet<string>());
+        if (joined.Contains(group)) return;
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        joined.Add(group);
     }
 
     private static SendMessageResult Result(StoredMessage userMessage) =>
