@@ -37,16 +37,22 @@ public static class CharacterEndpoints
     }
 
     private static async Task<Results<Ok<CharacterDto>, ProblemHttpResult>> UpdateAsync(
-        string id, CharacterRequest request, ICharacterStore store, TimeProvider clock, CancellationToken ct)
+        string id, CharacterRequest request, ICharacterStore store, CharacterCache cache, TimeProvider clock, CancellationToken ct)
     {
         if (!Ids.IsValid(id) || await store.GetAsync(id, ct) is not { } existing) return NotFound();
         if (CharacterValidation.Check(request) is { } error) return Problems.BadRequest(error);
         var updated = request.ToCharacter(id, existing.CreatedAt, clock.UtcNowMs());
-        return await store.UpdateAsync(updated, ct) ? TypedResults.Ok(updated.ToDto()) : NotFound();
+        var changed = await store.UpdateAsync(updated, ct);
+        cache.Forget(id);
+        return changed ? TypedResults.Ok(updated.ToDto()) : NotFound();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ICharacterStore store, CancellationToken ct) =>
-        Ids.IsValid(id) && await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : NotFound();
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ICharacterStore store, CharacterCache cache, CancellationToken ct)
+    {
+        if (!Ids.IsValid(id) || !await store.DeleteAsync(id, ct)) return NotFound();
+        cache.Forget(id);
+        return TypedResults.NoContent();
+    }
 
     private static ProblemHttpResult NotFound() => Problems.NotFound("There is no character with that id.");
 }

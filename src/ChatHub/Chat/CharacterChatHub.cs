@@ -25,15 +25,16 @@ public sealed class CharacterChatHub(
 
     public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
     {
+        var received = clock.GetTimestamp();
         var text = Validate(request);
         var userId = Context.User!.UserId();
-        var conversation = await OwnedConversationAsync(request.ConversationId, userId);
+        // A conversation this connection already watches was checked then and cannot change hands since;
+        // were it deleted since, the append below finds no conversation and says so.
+        var conversation = request.ConversationId is { } id && Watched.TryGetValue(id, out var watched) ? watched : await WatchAsync(request.ConversationId, userId);
         var group = ChatGroups.Conversation(conversation.Id);
-        // The sender watches its own conversation, so it gets the reply it asked for.
-        await JoinAsync(group);
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
-        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { MaxTokens = quotas.MaxTokensFor(Context.User!) };
+        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { ReceivedAt = received, MaxTokens = quotas.MaxTokensFor(Context.User!) };
         var refusal = await quotas.TryTakeMessageAsync(Context.User!)
             ?? await replies.TryReserveAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
         if (refusal is not null)
@@ -46,8 +47,12 @@ public sealed class CharacterChatHub(
         var started = false;
         try
         {
-            var appended = await conversations.AppendUserMessageAsync(conversation.Id, userId, message, CancellationToken.None)
-                ?? throw new HubException(NoSuchConversation);
+            var appended = await conversations.AppendUserMessageAsync(conversation.Id, userId, message, CancellationToken.None);
+            if (appended is null)
+            {
+                Watched.Remove(conversation.Id);
+                throw new HubException(NoSuchConversation);
+            }
             if (!appended.Appended) return Result(appended.Message);
             metrics.MessageReceived();
 
@@ -65,9 +70,8 @@ public sealed class CharacterChatHub(
     public async Task<ConversationSnapshot> WatchConversation(string conversationId)
     {
         var userId = Context.User!.UserId();
-        var conversation = await OwnedConversationAsync(conversationId, userId);
         // Join first, then read: a delta sent after the join arrives, one sent before is in the snapshot.
-        await JoinAsync(ChatGroups.Conversation(conversation.Id));
+        var conversation = await WatchAsync(conversationId, userId);
         var active = await replies.ActiveAsync(conversation.Id);
         var recent = await conversations.GetMessagesAsync(conversation.Id, userId, settings.Value.SnapshotMessages, null, Context.ConnectionAborted)
             ?? throw new HubException(NoSuchConversation);
@@ -102,24 +106,25 @@ public sealed class CharacterChatHub(
         return request.Message;
     }
 
-    private async Task<Conversation> OwnedConversationAsync(string? conversationId, string userId)
+    /// <summary>
+    /// Checks that the conversation is the caller's and joins its group, so this connection gets its
+    /// events. Once per conversation and connection: with the backplane a join is a round trip to Redis.
+    /// </summary>
+    private async Task<Conversation> WatchAsync(string? conversationId, string userId)
     {
         if (!Ids.IsValid(conversationId)) throw new HubException("The conversation id is not valid.");
-        return await conversations.GetAsync(conversationId!, userId, Context.ConnectionAborted) ?? throw new HubException(NoSuchConversation);
+        var conversation = await conversations.GetAsync(conversationId!, userId, Context.ConnectionAborted) ?? throw new HubException(NoSuchConversation);
+        if (!Watched.ContainsKey(conversation.Id))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversation.Id));
+            Watched[conversation.Id] = conversation;
+        }
+        return conversation;
     }
 
-    /// <summary>
-    /// Joins the conversation's group once per connection: with the backplane a join is a round trip
-    /// to Redis, and a chatty connection would otherwise pay it on every message. A connection's
-    /// invocations run one at a time, so the set needs no lock.
-    /// </summary>
-    private async Task JoinAsync(string group)
-    {
-        var joined = (HashSet<string>)(Context.Items.TryGetValue(nameof(JoinAsync), out var set) ? set! : Context.Items[nameof(JoinAsync)] = new HashSet<string>());
-        if (joined.Contains(group)) return;
-        await Groups.AddToGroupAsync(Context.ConnectionId, group);
-        joined.Add(group);
-    }
+    /// <summary>The conversations this connection has checked and joined. A connection's invocations run one at a time, so it needs no lock.</summary>
+    private Dictionary<string, Conversation> Watched =>
+        (Dictionary<string, Conversation>)(Context.Items.TryGetValue(nameof(Watched), out var watched) ? watched! : Context.Items[nameof(Watched)] = new Dictionary<string, Conversation>());
 
     private static SendMessageResult Result(StoredMessage userMessage) =>
         new() { UserMessageId = userMessage.Id, ReplyId = userMessage.ReplyId! };

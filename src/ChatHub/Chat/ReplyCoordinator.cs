@@ -18,7 +18,7 @@ namespace ChatHub.Chat;
 public sealed class ReplyCoordinator(
     IHubContext<CharacterChatHub, IChatClient> hub,
     IConversationStore conversations,
-    ICharacterStore characters,
+    CharacterCache characters,
     PromptBuilder prompts,
     IModelClient model,
     IReplyRegistry registry,

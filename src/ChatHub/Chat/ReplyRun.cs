@@ -23,6 +23,9 @@ public sealed class ReplyRun(string conversationId, string userId, string replyI
     public string ReplyId { get; } = replyId;
     public string InReplyTo { get; } = inReplyTo;
 
+    /// <summary>When the message that asked for the reply reached the hub (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long ReceivedAt { get; init; }
+
     /// <summary>The most tokens the user's role allows this reply.</summary>
     public int MaxTokens { get; init; } = int.MaxValue;
     public CancellationToken Token => _cancellation.Token;

@@ -1,3 +1,4 @@
+using System.Text;
 using ChatHub.Characters;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
@@ -27,13 +28,23 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
     {
         var kept = new List<ChatMessage>();
         var used = 0;
+        // A token is at least one UTF-8 byte, so while the bytes fit the budget the tokens do too: a
+        // conversation shorter than the budget is never tokenized. Once the bytes stop settling it,
+        // what is kept is counted exactly and the rest is too.
+        var exact = false;
         for (var i = history.Count - 1; i >= 0; i--)
         {
             if (ToChatMessage(history[i]) is not { } message)
             {
                 continue;
             }
-            var cost = CountTokens(message.Text);
+            var cost = exact ? CountTokens(message.Text) : MostTokens(message.Text);
+            if (!exact && kept.Count > 0 && used + cost > budget)
+            {
+                exact = true;
+                used = kept.Sum(m => CountTokens(m.Text));
+                cost = CountTokens(message.Text);
+            }
             // The newest message is what the reply answers, so it goes in even when it alone is over budget.
             // Older ones stop at the first that does not fit: a gap in the middle would confuse the model.
             if (kept.Count > 0 && used + cost > budget)
@@ -54,6 +65,8 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
     }
 
     internal static int CountTokens(string text) => Tokenizer.Value.CountTokens(text) + TokensPerMessage;
+
+    private static int MostTokens(string text) => Encoding.UTF8.GetByteCount(text) + TokensPerMessage;
 
     private static ChatMessage? ToChatMessage(StoredMessage message) => message.Sender switch
     {

@@ -21,7 +21,7 @@ public sealed class ReplyTelemetry : IDisposable
     {
         _metrics = metrics;
         _clock = clock;
-        _started = clock.GetTimestamp();
+        _started = run.ReceivedAt;
         // Ids only: the span goes to whatever collector is configured, so the user's words stay out of it.
         _activity = ChatMetrics.Tracing.StartActivity("chat.reply", ActivityKind.Internal, parentContext: default, tags:
         [

@@ -82,6 +82,29 @@ public sealed class CharacterApiTests(SharedServer shared) : IClassFixture<Share
     }
 
     [Fact]
+    public async Task RepliesFollowACharactersChangesAtOnce()
+    {
+        var (server, user) = await ChatServer.StartWithAdminAsync();
+        await using var _ = server;
+        using var admin = user.Http();
+        var created = await admin.PostAsJsonAsync(Routes.Characters, NewCharacter("Captain Vega"), Ct);
+        var character = (await created.Content.ReadFromJsonAsync<CharacterDto>(Ct))!;
+        var conversation = await user.CreateConversationAsync(character.Id);
+        await using var device = await user.ConnectAsync();
+
+        async Task<string> ReplyTextAsync(string text) =>
+            (await device.Events.Completed((await device.SendAsync(conversation.Id, text)).ReplyId)).Message.Message;
+
+        Assert.Contains("Captain Vega", await ReplyTextAsync("Who are you?"));
+        (await admin.PutAsJsonAsync(Routes.Character(character.Id), NewCharacter("Admiral Vega"), Ct)).EnsureSuccessStatusCode();
+        Assert.Contains("Admiral Vega", await ReplyTextAsync("And now?"));
+        (await admin.DeleteAsync(Routes.Character(character.Id), Ct)).EnsureSuccessStatusCode();
+        var sent = await device.SendAsync(conversation.Id, "Still there?");
+        var failed = await device.Events.WaitFor<ReplyFailed>(f => f.ReplyId == sent.ReplyId);
+        Assert.Equal("This character is no longer available.", failed.Error);
+    }
+
+    [Fact]
     public async Task AnInvalidCharacterIsRefusedWithAProblem()
     {
         var (server, user) = await ChatServer.StartWithAdminAsync();

@@ -177,6 +177,9 @@ public sealed class ChatHubTests(SharedServer shared) : IClassFixture<SharedServ
         var failed = await device.Events.WaitFor<ReplyFailed>(r => r.ReplyId == sent.ReplyId);
         Assert.Equal("The conversation was deleted.", failed.Error);
         Assert.Empty(device.Events.All<ReplyCompleted>());
+        // This connection checked the conversation before; the deletion still counts.
+        var refused = await Assert.ThrowsAsync<HubException>(() => device.SendAsync(conversation.Id, "Anyone there?"));
+        Assert.Equal("There is no conversation with that id.", refused.UserMessage());
         var another = await user.CreateConversationAsync();
         var next = await device.SendAsync(another.Id, "Still there?");
         await device.Events.Completed(next.ReplyId);

@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using ChatHub.Contracts;
-using ChatHub.Conversations;
 using ChatHub.Tests.Support;
-using ChatHub.Storage.Sqlite;
 
 namespace ChatHub.Tests.Chat;
 
@@ -11,10 +9,8 @@ public sealed class TurnTests
     [Fact]
     public async Task ATurnIsTwoStoreWritesHoweverManyTokensStream()
     {
-        WriteCountingStore? counter = null;
-        // Registered last, so it is the store the service resolves.
-        await using var server = await ChatServer.StartAsync(configure: builder => builder.Services.AddSingleton<IConversationStore>(sp =>
-            counter = new WriteCountingStore(ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp))));
+        HookedConversationStore? store = null;
+        await using var server = await ChatServer.StartAsync(configure: builder => store = HookedConversationStore.Register(builder));
         var user = await server.CreateUserAsync();
         var conversation = await user.CreateConversationAsync();
         await using var device = await user.ConnectAsync();
@@ -23,7 +19,7 @@ public sealed class TurnTests
         await device.Events.Completed(sent.ReplyId);
 
         Assert.True(device.Events.Deltas(sent.ReplyId).Count > 5);
-        Assert.Equal((1, 1), (counter!.UserAppends, counter.ReplyAppends));
+        Assert.Equal((1, 1), (store!.UserAppends, store.ReplyAppends));
     }
 
     [Fact]
@@ -55,33 +51,5 @@ public sealed class TurnTests
         Assert.Equal([sent.UserMessageId, sent.ReplyId], snapshot.Messages.Select(m => m.Id));
         Assert.Equal("Remember me", snapshot.Messages[0].Message);
         Assert.Equal(completed.Message, snapshot.Messages[1]);
-    }
-
-    /// <summary>Counts the appends the hub makes, passing everything to the real store.</summary>
-    private sealed class WriteCountingStore(IConversationStore inner) : IConversationStore
-    {
-        public int UserAppends;
-        public int ReplyAppends;
-
-        public Task CreateAsync(Conversation conversation, CancellationToken ct) => inner.CreateAsync(conversation, ct);
-        public Task<Conversation?> GetAsync(string id, string userId, CancellationToken ct) => inner.GetAsync(id, userId, ct);
-        public Task<IReadOnlyList<Conversation>> ListAsync(string userId, CancellationToken ct) => inner.ListAsync(userId, ct);
-        public Task<bool> DeleteAsync(string id, string userId, CancellationToken ct) => inner.DeleteAsync(id, userId, ct);
-        public Task<StoredMessage?> FindByClientMessageIdAsync(string conversationId, string userId, string clientMessageId, CancellationToken ct) =>
-            inner.FindByClientMessageIdAsync(conversationId, userId, clientMessageId, ct);
-        public Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken ct) =>
-            inner.GetMessagesAsync(conversationId, userId, limit, beforeId, ct);
-
-        public Task<AppendResult?> AppendUserMessageAsync(string conversationId, string userId, StoredMessage message, CancellationToken ct)
-        {
-            Interlocked.Increment(ref UserAppends);
-            return inner.AppendUserMessageAsync(conversationId, userId, message, ct);
-        }
-
-        public Task<bool> AppendReplyAsync(string conversationId, StoredMessage reply, CancellationToken ct)
-        {
-            Interlocked.Increment(ref ReplyAppends);
-            return inner.AppendReplyAsync(conversationId, reply, ct);
-        }
     }
 }

@@ -32,6 +32,22 @@ public sealed class PromptBuilderTests
     }
 
     [Fact]
+    public void MessagesWhoseBytesAreOverTheBudgetButWhoseTokensFitAreAllKept()
+    {
+        // Chinese text takes three UTF-8 bytes a character but far fewer tokens, so only an exact count keeps it all.
+        var history = Enumerable.Range(0, 6).Select(i => i % 2 == 0 ? User($"华生，今晚伦敦的雾很浓，我们出发吧 {i}") : Ai($"福尔摩斯点燃了烟斗，望向窗外 {i}")).ToList();
+        var tokens = history.Sum(m => PromptBuilder.CountTokens(m.Text));
+        var bytes = history.Sum(m => System.Text.Encoding.UTF8.GetByteCount(m.Text));
+        Assert.True(tokens < bytes / 2, $"{tokens} tokens, {bytes} bytes");
+
+        var request = Builder(budget: tokens).Build(Batman(), history);
+
+        Assert.Equal(history.Select(m => m.Text), request.Messages.Skip(1).Select(m => m.Text));
+        // One token less and the oldest message no longer fits.
+        Assert.Equal(history[1..].Select(m => m.Text), Builder(budget: tokens - 1).Build(Batman(), history).Messages.Skip(1).Select(m => m.Text));
+    }
+
+    [Fact]
     public void TheNewUserMessageIsSentEvenWhenItAloneIsOverTheBudget()
     {
         var longMessage = string.Join(' ', Enumerable.Repeat("Gotham needs a hero tonight.", 50));

@@ -33,6 +33,27 @@ public sealed class ReplyMetricsTests
     }
 
     [Fact]
+    public async Task TimeToFirstTokenCountsFromTheMessageReachingTheHub()
+    {
+        // The pause before the message is stored comes before the reply starts, and still counts: it is what the user waits.
+        var pause = TimeSpan.FromMilliseconds(300);
+        await using var server = await ChatServer.StartAsync(configure: builder => HookedConversationStore.Register(builder, pause));
+        using var capture = new MeterCapture(server.Services);
+        var user = await server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var device = await user.ConnectAsync();
+
+        var sending = TimeProvider.System.GetTimestamp();
+        var sent = await device.SendAsync(conversation.Id, "How long?");
+        await device.Events.Delta(sent.ReplyId, 0);
+        var seen = TimeProvider.System.GetElapsedTime(sending).TotalMilliseconds;
+
+        var recorded = Assert.Single(capture.Of(TimeToFirstToken)).Value;
+        // A timer may fire up to a millisecond early.
+        Assert.InRange(recorded, pause.TotalMilliseconds - 1, seen);
+    }
+
+    [Fact]
     public async Task ARetriedMessageCountsOnce()
     {
         await using var server = await ChatServer.StartAsync();

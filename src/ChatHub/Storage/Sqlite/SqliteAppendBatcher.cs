@@ -8,7 +8,9 @@ namespace ChatHub.Storage.Sqlite;
 /// Group commit for message appends. Appends that arrive while a commit is under way wait and go
 /// together in the next transaction, so a burst of N appends costs one fsync instead of N (the
 /// commit, not the insert, is what a busy store waits for). Each caller still returns only after the
-/// commit that holds its message: durability is unchanged.
+/// commit that holds its message: durability is unchanged. Microsoft.Data.Sqlite does its I/O
+/// synchronously, so the commits run on a thread of their own rather than on the thread pool, where
+/// they would queue behind (and hold up) the hub's work under load.
 /// </summary>
 public sealed class SqliteAppendBatcher : IDisposable
 {
@@ -20,7 +22,7 @@ public sealed class SqliteAppendBatcher : IDisposable
     public SqliteAppendBatcher(SqliteDatabase db)
     {
         _db = db;
-        _ = Task.Run(WriteLoopAsync);
+        new Thread(WriteLoop) { IsBackground = true, Name = "SQLite appends" }.Start();
     }
 
     private sealed record Pending(string ConversationId, string? UserId, StoredMessage Message, TaskCompletionSource<bool> Done);
@@ -38,15 +40,15 @@ public sealed class SqliteAppendBatcher : IDisposable
 
     public void Dispose() => _queue.Writer.TryComplete();
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
             try
             {
-                var appended = await CommitAsync(batch);
+                var appended = Commit(batch);
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(appended[i]);
             }
             catch (Exception ex)
@@ -57,39 +59,36 @@ public sealed class SqliteAppendBatcher : IDisposable
         }
     }
 
-    private async Task<bool[]> CommitAsync(List<Pending> batch)
+    private bool[] Commit(List<Pending> batch)
     {
-        using var turn = await _db.WriterAsync(CancellationToken.None);
-        await using var connection = await _db.OpenAsync(CancellationToken.None);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var appended = new bool[batch.Count];
-        for (var i = 0; i < batch.Count; i++) appended[i] = await AppendAsync(connection, transaction, batch[i]);
-        await transaction.CommitAsync();
-        return appended;
-    }
-
-    private static async Task<bool> AppendAsync(SqliteConnection connection, SqliteTransaction transaction, Pending p)
-    {
-        var m = p.Message;
-        await using var insert = connection.Command(
+        using var turn = _db.WriterAsync(CancellationToken.None).GetAwaiter().GetResult();
+        using var connection = _db.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        // Two statements, prepared once for the whole batch.
+        using var insert = connection.Command(
             $"""
             INSERT INTO messages (conversation_id, position, {SqliteConversationStore.MessageColumns})
             SELECT $conversation, COALESCE((SELECT MAX(position) FROM messages WHERE conversation_id = $conversation), -1) + 1,
                    $id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status
             WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND ($user IS NULL OR user_id = $user))
             ON CONFLICT DO NOTHING
-            """,
-            ("$conversation", p.ConversationId), ("$user", p.UserId), ("$id", m.Id), ("$sender", m.Sender), ("$message", m.Text),
-            ("$timestamp", m.Timestamp.ToMs()), ("$client", m.ClientMessageId), ("$reply", m.ReplyId),
-            ("$inReplyTo", m.InReplyTo), ("$status", m.Status));
-        insert.Transaction = transaction;
-        if (await insert.ExecuteNonQueryAsync() == 0) return false;
+            """);
+        using var touch = connection.Command("UPDATE conversations SET updated_at = MAX(updated_at, $timestamp) WHERE id = $conversation");
+        insert.Transaction = touch.Transaction = transaction;
 
-        await using var touch = connection.Command(
-            "UPDATE conversations SET updated_at = MAX(updated_at, $now) WHERE id = $conversation",
-            ("$conversation", p.ConversationId), ("$now", m.Timestamp.ToMs()));
-        touch.Transaction = transaction;
-        await touch.ExecuteNonQueryAsync();
-        return true;
+        var appended = new bool[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (p, m) = (batch[i], batch[i].Message);
+            insert.Bind(("$conversation", p.ConversationId), ("$user", p.UserId), ("$id", m.Id), ("$sender", m.Sender), ("$message", m.Text),
+                ("$timestamp", m.Timestamp.ToMs()), ("$client", m.ClientMessageId), ("$reply", m.ReplyId),
+                ("$inReplyTo", m.InReplyTo), ("$status", m.Status));
+            appended[i] = insert.ExecuteNonQuery() == 1;
+            if (!appended[i]) continue;
+            touch.Bind(("$conversation", p.ConversationId), ("$timestamp", m.Timestamp.ToMs()));
+            touch.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return appended;
     }
 }

@@ -33,7 +33,17 @@ public static class SqliteExtensions
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command.Bind(parameters);
+    }
+
+    /// <summary>Sets the command's parameters; a command run again with new values keeps its prepared statement.</summary>
+    internal static SqliteCommand Bind(this SqliteCommand command, params (string Name, object? Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            if (command.Parameters.Contains(name)) command.Parameters[name].Value = value ?? DBNull.Value;
+            else command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
         return command;
     }
 

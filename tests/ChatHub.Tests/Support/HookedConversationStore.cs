@@ -1,0 +1,53 @@
+using ChatHub.Conversations;
+using ChatHub.Storage.Sqlite;
+
+namespace ChatHub.Tests.Support;
+
+/// <summary>
+/// The real SQLite conversation store, counting the appends the hub makes and, if asked, pausing
+/// before each user message goes to the store.
+/// </summary>
+public sealed class HookedConversationStore : IConversationStore
+{
+    private IConversationStore _inner = null!;
+
+    public int UserAppends;
+    public int ReplyAppends;
+
+    /// <summary>How long each user message waits before it goes to the store.</summary>
+    public TimeSpan UserAppendDelay { get; init; }
+
+    /// <summary>Registers it last, so it is the store the service resolves; it is usable once the service has started.</summary>
+    public static HookedConversationStore Register(WebApplicationBuilder builder, TimeSpan userAppendDelay = default)
+    {
+        var hooked = new HookedConversationStore { UserAppendDelay = userAppendDelay };
+        builder.Services.AddSingleton<IConversationStore>(sp =>
+        {
+            hooked._inner = ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp);
+            return hooked;
+        });
+        return hooked;
+    }
+
+    public Task CreateAsync(Conversation conversation, CancellationToken ct) => _inner.CreateAsync(conversation, ct);
+    public Task<Conversation?> GetAsync(string id, string userId, CancellationToken ct) => _inner.GetAsync(id, userId, ct);
+    public Task<IReadOnlyList<Conversation>> ListAsync(string userId, CancellationToken ct) => _inner.ListAsync(userId, ct);
+    public Task<bool> DeleteAsync(string id, string userId, CancellationToken ct) => _inner.DeleteAsync(id, userId, ct);
+    public Task<StoredMessage?> FindByClientMessageIdAsync(string conversationId, string userId, string clientMessageId, CancellationToken ct) =>
+        _inner.FindByClientMessageIdAsync(conversationId, userId, clientMessageId, ct);
+    public Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken ct) =>
+        _inner.GetMessagesAsync(conversationId, userId, limit, beforeId, ct);
+
+    public async Task<AppendResult?> AppendUserMessageAsync(string conversationId, string userId, StoredMessage message, CancellationToken ct)
+    {
+        Interlocked.Increment(ref UserAppends);
+        await Task.Delay(UserAppendDelay, ct);
+        return await _inner.AppendUserMessageAsync(conversationId, userId, message, ct);
+    }
+
+    public Task<bool> AppendReplyAsync(string conversationId, StoredMessage reply, CancellationToken ct)
+    {
+        Interlocked.Increment(ref ReplyAppends);
+        return _inner.AppendReplyAsync(conversationId, reply, ct);
+    }
+}
