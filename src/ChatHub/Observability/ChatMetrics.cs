@@ -22,6 +22,9 @@ public sealed class ChatMetrics
     /// <summary>One for the process: an activity source has no factory, and its listeners choose by name anyway.</summary>
     public static readonly ActivitySource Tracing = new(Name);
 
+    /// <summary>The histogram of time to first token, in milliseconds from the user's message reaching the hub.</summary>
+    public const string TimeToFirstToken = "characterchat.reply.time_to_first_token";
+
     // Replies wait for a remote model, so the first token can take seconds; the defaults stop at 10 s.
     private static readonly double[] FirstTokenBucketsMs = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000];
     private static readonly double[] PaceBuckets = [1, 5, 10, 20, 40, 60, 100, 150, 250, 500, 1_000];
@@ -44,7 +47,7 @@ public sealed class ChatMetrics
         _messages = meter.CreateCounter<long>("characterchat.messages.received", "{message}", "User messages stored (a retried message counts once).");
         _repliesStarted = meter.CreateCounter<long>("characterchat.replies.started", "{reply}", "Replies this node started writing.");
         _repliesEnded = meter.CreateCounter<long>("characterchat.replies.ended", "{reply}", "Replies this node ended, by outcome: completed, stopped or failed.");
-        _timeToFirstToken = meter.CreateHistogram<double>("characterchat.reply.time_to_first_token", "ms", "From the user's message reaching the hub to the reply's first delta.",
+        _timeToFirstToken = meter.CreateHistogram<double>(TimeToFirstToken, "ms", "From the user's message reaching the hub to the reply's first delta.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FirstTokenBucketsMs });
         _pace = meter.CreateHistogram<double>("characterchat.reply.deltas_per_second", "{delta}/s", "A reply's pace: deltas per second after its first.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PaceBuckets });

@@ -19,10 +19,14 @@ public static class ChatLoad
         var (accounts, registration) = await Registrar.RegisterAsync(options.Users, state, scope.Capped);
         var sessions = accounts.Select((account, i) => account is null ? null : new UserSession(i, account.AccessToken, state)).OfType<UserSession>().ToArray();
 
+        double chatSeconds;
         output.WriteLine($"{target.Name}: {sessions.Length} sessions over {options.RampUp.TotalSeconds:F0}s, {options.Messages} messages each");
-        var chatStart = Clock.Now;
-        await Task.WhenAll(sessions.Select(s => s.RunAsync(options.RampUp * s.Index / options.Users, scope.Capped)));
-        var chatSeconds = Clock.MsSince(chatStart) / 1000;
+        using (ServerTimings.Listen(target.Services, state.Samples))
+        {
+            var chatStart = Clock.Now;
+            await Task.WhenAll(sessions.Select(s => s.RunAsync(options.RampUp * s.Index / options.Users, scope.Capped)));
+            chatSeconds = Clock.MsSince(chatStart) / 1000;
+        }
         var deltas = state.Live.Deltas;
 
         using var verify = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

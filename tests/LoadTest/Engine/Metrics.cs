@@ -7,6 +7,8 @@ public static class Metrics
     public const string Connect = "connect (ms)";
     public const string Ack = "SendMessage ack (ms)";
     public const string FirstDelta = "time to first delta (ms)";
+    /// <summary>Self-hosted only: the server's own time to first token, from the message reaching the hub to the first delta going out.</summary>
+    public const string ServerFirstDelta = "server: message in to first delta (ms)";
     public const string FirstDeltaSecondDevice = "time to first delta, 2nd device (ms)";
     /// <summary>Per delta: when the second device got it minus when the first did (with two nodes: the cross-node cost).</summary>
     public const string SecondDeviceLag = "2nd device lag per delta (ms)";
@@ -14,5 +16,5 @@ public static class Metrics
     public const string Completion = "completion (ms)";
     public const string StreamRate = "tokens/s per reply";
 
-    public static readonly IReadOnlyList<string> Order = [Registration, Connect, Ack, FirstDelta, FirstDeltaSecondDevice, SecondDeviceLag, Gap, Completion, StreamRate];
+    public static readonly IReadOnlyList<string> Order = [Registration, Connect, Ack, FirstDelta, ServerFirstDelta, FirstDeltaSecondDevice, SecondDeviceLag, Gap, Completion, StreamRate];
 }

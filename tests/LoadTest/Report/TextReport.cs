@@ -42,6 +42,8 @@ public static class TextReport
         double? P(ChatRunResult r, string metric, Func<Summary, double> pick) => r.Metric(metric) is { } s ? pick(s) : null;
         Row("hub overhead on TTFT p50 (ms)", P(real, Metrics.FirstDelta, s => s.P50 - model), P(bare, Metrics.FirstDelta, s => s.P50 - model));
         Row("hub overhead on TTFT p99 (ms)", P(real, Metrics.FirstDelta, s => s.P99 - model), P(bare, Metrics.FirstDelta, s => s.P99 - model));
+        Row("  of which in the hub, p50 (ms)", P(real, Metrics.ServerFirstDelta, s => s.P50 - model), null);
+        Row("  of which in the hub, p99 (ms)", P(real, Metrics.ServerFirstDelta, s => s.P99 - model), null);
         Row("delivered deltas/s", real.DeltasPerSecond, bare.DeltasPerSecond);
         Row("tokens/s per reply p50", P(real, Metrics.StreamRate, s => s.P50), P(bare, Metrics.StreamRate, s => s.P50));
         Row("inter-delta gap p99 (ms)", P(real, Metrics.Gap, s => s.P99), P(bare, Metrics.Gap, s => s.P99));

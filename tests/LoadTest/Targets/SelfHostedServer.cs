@@ -26,6 +26,6 @@ public static class SelfHostedServer
             "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
         ];
         var app = await StartedApp.StartAsync(ChatHubApp.Build(args), dataDir, cancellationToken);
-        return new LoadTarget(Name, [app.Address], new RestSetup(), app);
+        return new LoadTarget(Name, [app.Address], new RestSetup(), app, app.Services);
     }
 }

@@ -19,6 +19,8 @@ public sealed class StartedApp : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<StartedApp> StartAsync(WebApplication app, string? tempDir, CancellationToken cancellationToken)
     {
         await app.StartAsync(cancellationToken);
