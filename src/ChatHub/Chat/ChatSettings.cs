@@ -18,6 +18,13 @@ public sealed class ChatSettings
     [Range(1, 1000)]
     public int HistoryMessages { get; set; } = 100;
 
+    /// <summary>
+    /// Model output that comes faster than one piece in this many milliseconds is sent as one delta per window
+    /// (see <see cref="DeltaStream"/>); 0 sends every piece the moment it comes.
+    /// </summary>
+    [Range(0, 1000)]
+    public int DeltaWindowMs { get; set; } = 10;
+
     /// <summary>How long shutdown waits for replies in flight to finish before it cuts them short.</summary>
     [Range(0, 600)]
     public int ShutdownDrainSeconds { get; set; } = 10;

@@ -133,14 +133,15 @@ public sealed class ReplyCoordinator(
             {
                 var history = await conversations.GetMessagesAsync(run.ConversationId, run.UserId, settings.Value.HistoryMessages, null, run.Token);
                 var request = prompts.Build(character, history?.Messages ?? [], run.MaxTokens);
-                await foreach (var update in model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token))
+                var deltas = new DeltaStream(run, group, registry, telemetry, TimeSpan.FromMilliseconds(settings.Value.DeltaWindowMs), clock);
+                try
                 {
-                    var text = update.Text;
-                    if (text.Length == 0) continue;
-                    var seq = run.Append(text);
-                    await registry.RecordDeltaAsync(run, text, seq);
-                    await group.ReplyDelta(new ReplyDelta { ConversationId = run.ConversationId, ReplyId = run.ReplyId, Seq = seq, Text = text });
-                    telemetry.DeltaSent();
+                    await foreach (var update in model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token)) deltas.Add(update.Text);
+                }
+                finally
+                {
+                    // However the model stopped, what it wrote goes out before the reply is stored.
+                    await deltas.CompleteAsync();
                 }
             }
         }

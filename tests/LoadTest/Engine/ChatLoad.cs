@@ -19,15 +19,16 @@ public static class ChatLoad
         var (accounts, registration) = await Registrar.RegisterAsync(options.Users, state, scope.Capped);
         var sessions = accounts.Select((account, i) => account is null ? null : new UserSession(i, account.AccessToken, state)).OfType<UserSession>().ToArray();
 
-        double chatSeconds;
+        double chatSeconds, cpuSeconds;
         output.WriteLine($"{target.Name}: {sessions.Length} sessions over {options.RampUp.TotalSeconds:F0}s, {options.Messages} messages each");
         using (ServerTimings.Listen(target.Services, state.Samples))
         {
-            var chatStart = Clock.Now;
+            var (chatStart, cpuStart) = (Clock.Now, Environment.CpuUsage.TotalTime);
             await Task.WhenAll(sessions.Select(s => s.RunAsync(options.RampUp * s.Index / options.Users, scope.Capped)));
             chatSeconds = Clock.MsSince(chatStart) / 1000;
+            cpuSeconds = (Environment.CpuUsage.TotalTime - cpuStart).TotalSeconds;
         }
-        var deltas = state.Live.Deltas;
+        var (deltas, tokens) = (state.Live.Deltas, state.Live.Tokens);
 
         using var verify = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         verify.CancelAfter(VerifyLimit);
@@ -57,6 +58,10 @@ public static class ChatLoad
             DeltasReceived = deltas,
             DeltasPerSecond = deltas / chatSeconds,
             MeanDeltasPerReply = turns.Length == 0 ? 0 : turns.Average(t => t.Deltas),
+            TokensReceived = tokens,
+            TokensPerSecond = tokens / chatSeconds,
+            MeanTokensPerReply = turns.Length == 0 ? 0 : turns.Average(t => t.Tokens),
+            CpuSeconds = cpuSeconds,
             Latencies = state.Samples.Summarize(),
             Errors = state.Errors.Counts,
             Correctness = state.Correctness.Read(),

@@ -20,7 +20,7 @@ public sealed class DeviceListener(LiveCounters live) : IChatClient
     public Task ReplyDelta(ReplyDelta delta)
     {
         var at = Clock.Now;
-        live.Delta();
+        live.Delta(Tokens.Count(delta.Text));
         Reply(delta.ReplyId).OnDelta(delta, at);
         return Task.CompletedTask;
     }

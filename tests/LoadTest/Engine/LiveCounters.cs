@@ -7,11 +7,13 @@ public sealed class LiveCounters
     private long _peakConnections;
     private long _replies;
     private long _deltas;
+    private long _tokens;
 
     public long Connections => Interlocked.Read(ref _connections);
     public long PeakConnections => Interlocked.Read(ref _peakConnections);
     public long Replies => Interlocked.Read(ref _replies);
     public long Deltas => Interlocked.Read(ref _deltas);
+    public long Tokens => Interlocked.Read(ref _tokens);
 
     public void Connected()
     {
@@ -24,5 +26,9 @@ public sealed class LiveCounters
 
     public void Disconnected() => Interlocked.Decrement(ref _connections);
     public void Reply() => Interlocked.Increment(ref _replies);
-    public void Delta() => Interlocked.Increment(ref _deltas);
+    public void Delta(int tokens)
+    {
+        Interlocked.Increment(ref _deltas);
+        Interlocked.Add(ref _tokens, tokens);
+    }
 }

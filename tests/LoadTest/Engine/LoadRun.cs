@@ -24,7 +24,7 @@ public static class LoadRun
         }
         if (!options.Baseline) return new LoadReport { Chat = chat };
 
-        var pace = new BarePace(options.ModelTimeToFirstTokenMs, options.ModelTokensPerSecond, Math.Max(1, (int)Math.Round(chat.MeanDeltasPerReply)));
+        var pace = new BarePace(options.ModelTimeToFirstTokenMs, options.ModelTokensPerSecond, Math.Max(1, (int)Math.Round(chat.MeanTokensPerReply)));
         await using var bare = await BareServer.StartAsync(pace, cancellationToken);
         return new LoadReport { Chat = chat, Baseline = await ChatLoad.RunAsync(bare, options, output, cancellationToken) };
     }

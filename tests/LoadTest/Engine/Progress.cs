@@ -9,7 +9,7 @@ public static class Progress
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var start = Clock.Now;
-        var (replies, deltas) = (state.Live.Replies, state.Live.Deltas);
+        var (replies, tokens) = (state.Live.Replies, state.Live.Tokens);
         var last = start;
         try
         {
@@ -19,8 +19,8 @@ public static class Progress
                 var seconds = Clock.Ms(last, now) / 1000;
                 var live = state.Live;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{label} {Clock.Ms(start, now) / 1000,5:F0}s] connections {live.Connections,6}  replies/s {(live.Replies - replies) / seconds,8:F1}  deltas/s {(live.Deltas - deltas) / seconds,9:F0}  errors {state.Errors.Total,5}"));
-                (replies, deltas, last) = (live.Replies, live.Deltas, now);
+                    $"[{label} {Clock.Ms(start, now) / 1000,5:F0}s] connections {live.Connections,6}  replies/s {(live.Replies - replies) / seconds,8:F1}  tokens/s {(live.Tokens - tokens) / seconds,9:F0}  errors {state.Errors.Total,5}"));
+                (replies, tokens, last) = (live.Replies, live.Tokens, now);
             }
         }
         catch (OperationCanceledException)

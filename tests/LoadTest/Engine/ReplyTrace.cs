@@ -6,7 +6,8 @@ namespace ChatHub.LoadTest.Engine;
 public sealed record ReplyEnd(long At, MessageDto? Message, string? Error);
 
 /// <summary>What one device saw of one reply: the stream checked for gaps, doubles and disorder.</summary>
-public sealed record StreamCheck(long? FirstDeltaAt, double[] GapsMs, string Text, int Deltas, bool Missing, bool Duplicated, bool OutOfOrder);
+/// <param name="TokensAfterFirst">Tokens in the deltas after the first: what streamed over the gaps.</param>
+public sealed record StreamCheck(long? FirstDeltaAt, double[] GapsMs, string Text, int Deltas, int TokensAfterFirst, bool Missing, bool Duplicated, bool OutOfOrder);
 
 /// <summary>
 /// One reply as one device receives it. Deltas are kept in arrival order with their arrival time;
@@ -58,6 +59,7 @@ public sealed class ReplyTrace
         var joined = string.Concat(text.Values);
         var missing = seen.Count != highest + 1 || seen.Any(s => s < 0) || (completedText is not null && completedText != joined);
         var gaps = deltas.Skip(1).Select((d, i) => Clock.Ms(deltas[i].At, d.At)).ToArray();
-        return new StreamCheck(deltas.Length > 0 ? deltas[0].At : null, gaps, joined, deltas.Length, missing, duplicated, outOfOrder);
+        var tokensAfterFirst = deltas.Skip(1).Sum(d => Tokens.Count(d.Text));
+        return new StreamCheck(deltas.Length > 0 ? deltas[0].At : null, gaps, joined, deltas.Length, tokensAfterFirst, missing, duplicated, outOfOrder);
     }
 }

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.SignalR;
 namespace ChatHub.LoadTest.Engine;
 
 /// <summary>A completed turn, kept to compare with the stored history after the run.</summary>
-public sealed record Turn(SendMessageRequest Request, SendMessageResult Sent, string StreamedText, int Deltas, MessageDto Completed);
+public sealed record Turn(SendMessageRequest Request, SendMessageResult Sent, string StreamedText, int Deltas, MessageDto Completed)
+{
+    public int Tokens => Engine.Tokens.Count(StreamedText);
+}
 
 /// <summary>
 /// One simulated user: connects (and maybe a second device on the next node), creates a
@@ -128,7 +131,7 @@ public sealed class UserSession(int index, string? accessToken, RunState state)
             state.Samples.Add(Metrics.Completion, Clock.Ms(sentAt, end.At));
             if (check.GapsMs.Sum() is > 0 and var streamingMs)
             {
-                state.Samples.Add(Metrics.StreamRate, check.GapsMs.Length / (streamingMs / 1000));
+                state.Samples.Add(Metrics.StreamRate, check.TokensAfterFirst / (streamingMs / 1000));
             }
             if (end.Message is not null) _turns.Add(new Turn(request, sent, check.Text, check.Deltas, end.Message));
         }

@@ -19,6 +19,12 @@ public sealed record ChatRunResult
     public required long DeltasReceived { get; init; }
     public required double DeltasPerSecond { get; init; }
     public required double MeanDeltasPerReply { get; init; }
+    /// <summary>On every device, over the chat phase: a delta may carry several tokens when the hub merges them.</summary>
+    public required long TokensReceived { get; init; }
+    public required double TokensPerSecond { get; init; }
+    public required double MeanTokensPerReply { get; init; }
+    /// <summary>CPU time this process used over the chat phase: server and clients alike when self-hosted.</summary>
+    public required double CpuSeconds { get; init; }
     public required IReadOnlyList<Summary> Latencies { get; init; }
     public required IReadOnlyDictionary<string, int> Errors { get; init; }
     public required Correctness Correctness { get; init; }

@@ -38,7 +38,9 @@ public static class FileReport
             Summaries(run.Target, run.Latencies);
             Row(run.Target, "replies completed", "value", run.RepliesCompleted);
             Row(run.Target, "replies expected", "value", run.RepliesExpected);
+            Row(run.Target, "tokens/s", "value", run.TokensPerSecond);
             Row(run.Target, "deltas/s", "value", run.DeltasPerSecond);
+            Row(run.Target, "CPU seconds", "value", run.CpuSeconds);
             Row(run.Target, "correctness failures", "value", run.Correctness.Total);
             Row(run.Target, "errors", "value", run.Errors.Values.Sum());
         }

@@ -24,7 +24,9 @@ public static class TextReport
         output.WriteLine(F($"== {run.Target}: {run.Users} users x {run.MessagesPerUser} messages, {run.Protocol}, {run.SecondDevices} with a second device =="));
         output.WriteLine(F($"registration (before the chat, not in its latencies): {run.RegistrationSeconds:F1} s"));
         output.WriteLine(F($"chat: {run.ChatSeconds:F1} s; replies completed {run.RepliesCompleted} of {run.RepliesExpected}; peak connections {run.PeakConnections}"));
+        output.WriteLine(F($"tokens received {run.TokensReceived} = {run.TokensPerSecond:F0}/s; {run.MeanTokensPerReply:F1} per reply"));
         output.WriteLine(F($"deltas received {run.DeltasReceived} = {run.DeltasPerSecond:F0}/s; {run.MeanDeltasPerReply:F1} per reply"));
+        output.WriteLine(F($"CPU time of this process over the chat: {run.CpuSeconds:F1} s = {CpuPerThousandTokens(run):F1} ms per 1,000 tokens"));
         Table(run.Latencies, output);
         Errors(run.Errors, output);
         var c = run.Correctness;
@@ -35,7 +37,7 @@ public static class TextReport
     {
         var model = options.ModelTimeToFirstTokenMs;
         output.WriteLine();
-        output.WriteLine(F($"== side by side: model TTFT {model} ms, {options.ModelTokensPerSecond:G} tokens/s ({bare.MeanDeltasPerReply:F0} deltas per bare reply) =="));
+        output.WriteLine(F($"== side by side: model TTFT {model} ms, {options.ModelTokensPerSecond:G} tokens/s ({bare.MeanTokensPerReply:F0} tokens per bare reply) =="));
         output.WriteLine(F($"{"",-40}{"CharacterChat",14}{"bare hub",14}{"ratio",10}"));
         void Row(string name, double? a, double? b) =>
             output.WriteLine(F($"{name,-40}{N(a),14}{N(b),14}{N(a is { } x && b is { } y && y != 0 ? x / y : null),10}"));
@@ -44,11 +46,15 @@ public static class TextReport
         Row("hub overhead on TTFT p99 (ms)", P(real, Metrics.FirstDelta, s => s.P99 - model), P(bare, Metrics.FirstDelta, s => s.P99 - model));
         Row("  of which in the hub, p50 (ms)", P(real, Metrics.ServerFirstDelta, s => s.P50 - model), null);
         Row("  of which in the hub, p99 (ms)", P(real, Metrics.ServerFirstDelta, s => s.P99 - model), null);
+        Row("delivered tokens/s", real.TokensPerSecond, bare.TokensPerSecond);
         Row("delivered deltas/s", real.DeltasPerSecond, bare.DeltasPerSecond);
+        Row("CPU ms per 1,000 tokens", CpuPerThousandTokens(real), CpuPerThousandTokens(bare));
         Row("tokens/s per reply p50", P(real, Metrics.StreamRate, s => s.P50), P(bare, Metrics.StreamRate, s => s.P50));
         Row("inter-delta gap p99 (ms)", P(real, Metrics.Gap, s => s.P99), P(bare, Metrics.Gap, s => s.P99));
         Row("completion p50 (ms)", P(real, Metrics.Completion, s => s.P50), P(bare, Metrics.Completion, s => s.P50));
     }
+
+    private static double? CpuPerThousandTokens(ChatRunResult run) => run.TokensReceived == 0 ? null : run.CpuSeconds * 1e6 / run.TokensReceived;
 
     private static void Idle(IdleRunResult run, TextWriter output)
     {
