@@ -20,13 +20,15 @@ public static class ChatLoad
         var sessions = accounts.Select((account, i) => account is null ? null : new UserSession(i, account.AccessToken, state)).OfType<UserSession>().ToArray();
 
         double chatSeconds, cpuSeconds;
+        long allocated;
         output.WriteLine($"{target.Name}: {sessions.Length} sessions over {options.RampUp.TotalSeconds:F0}s, {options.Messages} messages each");
         using (ServerTimings.Listen(target.Services, state.Samples))
         {
-            var (chatStart, cpuStart) = (Clock.Now, Environment.CpuUsage.TotalTime);
+            var (chatStart, cpuStart, allocatedStart) = (Clock.Now, Environment.CpuUsage.TotalTime, GC.GetTotalAllocatedBytes());
             await Task.WhenAll(sessions.Select(s => s.RunAsync(options.RampUp * s.Index / options.Users, scope.Capped)));
             chatSeconds = Clock.MsSince(chatStart) / 1000;
             cpuSeconds = (Environment.CpuUsage.TotalTime - cpuStart).TotalSeconds;
+            allocated = GC.GetTotalAllocatedBytes() - allocatedStart;
         }
         var (deltas, tokens) = (state.Live.Deltas, state.Live.Tokens);
 
@@ -62,6 +64,7 @@ public static class ChatLoad
             TokensPerSecond = tokens / chatSeconds,
             MeanTokensPerReply = turns.Length == 0 ? 0 : turns.Average(t => t.Tokens),
             CpuSeconds = cpuSeconds,
+            AllocatedBytes = allocated,
             Latencies = state.Samples.Summarize(),
             Errors = state.Errors.Counts,
             Correctness = state.Correctness.Read(),

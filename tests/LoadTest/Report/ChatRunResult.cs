@@ -25,6 +25,8 @@ public sealed record ChatRunResult
     public required double MeanTokensPerReply { get; init; }
     /// <summary>CPU time this process used over the chat phase: server and clients alike when self-hosted.</summary>
     public required double CpuSeconds { get; init; }
+    /// <summary>Bytes this process allocated over the chat phase (<see cref="GC.GetTotalAllocatedBytes"/>): server and clients alike when self-hosted.</summary>
+    public required long AllocatedBytes { get; init; }
     public required IReadOnlyList<Summary> Latencies { get; init; }
     public required IReadOnlyDictionary<string, int> Errors { get; init; }
     public required Correctness Correctness { get; init; }

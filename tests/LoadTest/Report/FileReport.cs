@@ -41,6 +41,7 @@ public static class FileReport
             Row(run.Target, "tokens/s", "value", run.TokensPerSecond);
             Row(run.Target, "deltas/s", "value", run.DeltasPerSecond);
             Row(run.Target, "CPU seconds", "value", run.CpuSeconds);
+            Row(run.Target, "allocated bytes", "value", run.AllocatedBytes);
             Row(run.Target, "correctness failures", "value", run.Correctness.Total);
             Row(run.Target, "errors", "value", run.Errors.Values.Sum());
         }

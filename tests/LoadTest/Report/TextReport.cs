@@ -26,7 +26,7 @@ public static class TextReport
         output.WriteLine(F($"chat: {run.ChatSeconds:F1} s; replies completed {run.RepliesCompleted} of {run.RepliesExpected}; peak connections {run.PeakConnections}"));
         output.WriteLine(F($"tokens received {run.TokensReceived} = {run.TokensPerSecond:F0}/s; {run.MeanTokensPerReply:F1} per reply"));
         output.WriteLine(F($"deltas received {run.DeltasReceived} = {run.DeltasPerSecond:F0}/s; {run.MeanDeltasPerReply:F1} per reply"));
-        output.WriteLine(F($"CPU time of this process over the chat: {run.CpuSeconds:F1} s = {CpuPerThousandTokens(run):F1} ms per 1,000 tokens"));
+        output.WriteLine(F($"this process over the chat: CPU {run.CpuSeconds:F1} s = {CpuPerThousandTokens(run):F1} ms per 1,000 tokens; allocated {Mb(run.AllocatedBytes)} = {Kb(AllocatedPerToken(run))} per token"));
         Table(run.Latencies, output);
         Errors(run.Errors, output);
         var c = run.Correctness;
@@ -49,12 +49,15 @@ public static class TextReport
         Row("delivered tokens/s", real.TokensPerSecond, bare.TokensPerSecond);
         Row("delivered deltas/s", real.DeltasPerSecond, bare.DeltasPerSecond);
         Row("CPU ms per 1,000 tokens", CpuPerThousandTokens(real), CpuPerThousandTokens(bare));
+        Row("allocated KB per token", AllocatedPerToken(real) / 1024, AllocatedPerToken(bare) / 1024);
         Row("tokens/s per reply p50", P(real, Metrics.StreamRate, s => s.P50), P(bare, Metrics.StreamRate, s => s.P50));
         Row("inter-delta gap p99 (ms)", P(real, Metrics.Gap, s => s.P99), P(bare, Metrics.Gap, s => s.P99));
         Row("completion p50 (ms)", P(real, Metrics.Completion, s => s.P50), P(bare, Metrics.Completion, s => s.P50));
     }
 
     private static double? CpuPerThousandTokens(ChatRunResult run) => run.TokensReceived == 0 ? null : run.CpuSeconds * 1e6 / run.TokensReceived;
+
+    private static double? AllocatedPerToken(ChatRunResult run) => run.TokensReceived == 0 ? null : (double)run.AllocatedBytes / run.TokensReceived;
 
     private static void Idle(IdleRunResult run, TextWriter output)
     {
