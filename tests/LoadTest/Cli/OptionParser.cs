@@ -43,7 +43,8 @@ public static class OptionParser
           --think-ms MS               pause after each reply (default 500)
           --duration S                hard cap on each run, seconds (default 300)
           --protocol json|messagepack (default json)
-          --second-device-ratio F     fraction of users also watching from a second device on the next node (default 0)
+          --second-device-ratio F     fraction of users also watching from a second device on the next node in --nodes
+                                      (default 0; --nodes A,B,B,A puts half of them on the same node, half on the other)
           --baseline                  then run the same load against a bare SignalR hub and compare (self-hosted only)
           --idle N                    open N idle authenticated connections instead (spread over --users accounts)
           --idle-hold S               seconds idle connections stay open before memory is read (default 10)

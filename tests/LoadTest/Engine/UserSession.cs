@@ -139,7 +139,8 @@ public sealed class UserSession(int index, string? accessToken, RunState state)
         {
             var first = traces[0].Arrivals();
             var second = traces[1].Arrivals();
-            state.Samples.AddRange(Metrics.SecondDeviceLag, second.Where(a => first.ContainsKey(a.Key)).Select(a => Clock.Ms(first[a.Key], a.Value)));
+            var metric = state.Node(Index) == state.Node(Index + 1) ? Metrics.SecondDeviceLagSameNode : Metrics.SecondDeviceLagOtherNode;
+            state.Samples.AddRange(metric, second.Where(a => first.ContainsKey(a.Key)).Select(a => Clock.Ms(first[a.Key], a.Value)));
         }
         if (primaryEnd.Error is not null)
         {
