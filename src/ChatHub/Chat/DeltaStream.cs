@@ -11,13 +11,14 @@ namespace ChatHub.Chat;
 /// that come faster wait out the window and go out together, as one delta with their text joined. A
 /// stream slower than the window (40 tokens/s is one every 25 ms) is sent token by token with no
 /// added latency; a burst (a fast model, a network chunk of tokens, timers catching up under load)
-/// costs one frame per window for every watcher instead of one per token.
+/// costs one frame per window for every watcher instead of one per token. With a window of 0 nothing
+/// waits, but pieces that queue behind a send still under way go out together.
 /// </summary>
 public sealed class DeltaStream
 {
     // With synchronous continuations the sender runs on the model's thread when it is idle: no thread hop per token.
     private readonly Channel<string> _pieces = Channel.CreateUnbounded<string>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly ReplyRun _run;
     private readonly IChatClient _watchers;
     private readonly IReplyRegistry _registry;
@@ -64,10 +65,11 @@ public sealed class DeltaStream
                     joined.Clear();
                 }
                 var seq = _run.Append(text!);
+                // The window runs from here: a slow send does not add a window of its own to the next delta.
+                lastSent = _clock.GetTimestamp();
                 await _registry.RecordDeltaAsync(_run, text!, seq);
                 await _watchers.ReplyDelta(new ReplyDelta { ConversationId = _run.ConversationId, ReplyId = _run.ReplyId, Seq = seq, Text = text! });
                 _telemetry.DeltaSent();
-                lastSent = _clock.GetTimestamp();
             }
         }
         finally

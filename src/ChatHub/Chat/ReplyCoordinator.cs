@@ -134,15 +134,19 @@ public sealed class ReplyCoordinator(
                 var history = await conversations.GetMessagesAsync(run.ConversationId, run.UserId, settings.Value.HistoryMessages, null, run.Token);
                 var request = prompts.Build(character, history?.Messages ?? [], run.MaxTokens);
                 var deltas = new DeltaStream(run, group, registry, telemetry, TimeSpan.FromMilliseconds(settings.Value.DeltaWindowMs), clock);
+                // However the model stops, what it wrote goes out before the reply is stored.
                 try
                 {
                     await foreach (var update in model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token)) deltas.Add(update.Text);
+                    run.MarkWritten();
                 }
-                finally
+                catch
                 {
-                    // However the model stopped, what it wrote goes out before the reply is stored.
-                    await deltas.CompleteAsync();
+                    // The model's failure (or the stop) is what the reply ends with, even if a send failed too.
+                    await deltas.CompleteAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw;
                 }
+                await deltas.CompleteAsync();
             }
         }
         catch (OperationCanceledException) when (run.Token.IsCancellationRequested)

@@ -17,6 +17,7 @@ public sealed class ReplyRun(string conversationId, string userId, string replyI
     private readonly CancellationTokenSource _cancellation = new();
     private int _seq = -1;
     private CutReason _cut;
+    private bool _written;
 
     public string ConversationId { get; } = conversationId;
     public string UserId { get; } = userId;
@@ -56,12 +57,18 @@ public sealed class ReplyRun(string conversationId, string userId, string replyI
         lock (_lock) return new ActiveReply { ReplyId = ReplyId, InReplyTo = InReplyTo, Text = _text.ToString(), Seq = _seq };
     }
 
-    /// <summary>Ends generation; the first reason given is the one that counts.</summary>
+    /// <summary>The model has written the whole reply: a stop that comes while its last pieces go out does not cut it.</summary>
+    public void MarkWritten()
+    {
+        lock (_lock) _written = true;
+    }
+
+    /// <summary>Ends generation; the first reason given is the one that counts, and none once the reply is written.</summary>
     public void CutShort(CutReason reason)
     {
         lock (_lock)
         {
-            if (_cut == CutReason.None) _cut = reason;
+            if (_cut == CutReason.None && !_written) _cut = reason;
         }
         _cancellation.Cancel();
     }

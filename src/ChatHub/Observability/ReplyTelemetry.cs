@@ -5,7 +5,8 @@ namespace ChatHub.Observability;
 
 /// <summary>
 /// One reply's measurements and its span, from <see cref="ChatMetrics.ReplyStarted"/> to disposal.
-/// Only the task writing the reply touches it, so it needs no lock.
+/// The reply's tasks touch it one after another (the generator, then its delta sender, which the generator
+/// awaits before it ends the reply), never at once, so it needs no lock.
 /// </summary>
 public sealed class ReplyTelemetry : IDisposable
 {

@@ -47,17 +47,34 @@ public sealed class DeltaMergingTests
     }
 
     [Fact]
-    public async Task AWindowOfZeroSendsEachTokenAsItsOwnDelta()
+    public async Task AWindowOfZeroSendsTokensAsTheyComeEvenFasterThanTheDefaultWindow()
     {
-        await using var rig = await StartAsync(windowMs: 0, tokensPerSecond: 50);
+        // 200 tokens/s is one every 5 ms: the default 10 ms window would merge about a third of them.
+        await using var rig = await StartAsync(windowMs: 0, tokensPerSecond: 200);
 
         var sent = await rig.Device.SendAsync(rig.Conversation.Id, "Tell me about the docks");
         var completed = await rig.Device.Events.Completed(sent.ReplyId);
 
+        // Nothing waits; only a piece that queues behind a send still under way (a busy machine) goes out with the next.
         var deltas = rig.Device.Events.Deltas(sent.ReplyId);
-        Assert.Equal(Words(completed.Message.Message), deltas.Count);
-        Assert.All(deltas, d => Assert.Equal(1, Words(d.Text)));
+        Assert.True(deltas.Count(d => Words(d.Text) == 1) >= 0.9 * deltas.Count, $"{deltas.Count} deltas for {Words(completed.Message.Message)} tokens");
         Assert.Equal(completed.Message.Message, string.Concat(deltas.Select(d => d.Text)));
+    }
+
+    [Fact]
+    public async Task AStopThatComesOnceTheModelHasWrittenEverythingLeavesTheReplyComplete()
+    {
+        // Unpaced: the model is done at once, and all but the first piece wait out the window while the stop comes.
+        await using var rig = await StartAsync(windowMs: 1000, tokensPerSecond: 0);
+        var sent = await rig.Device.SendAsync(rig.Conversation.Id, "Tell me everything about the docks");
+        await rig.Device.Events.Delta(sent.ReplyId, 0);
+
+        await rig.Device.Hub.StopReply(sent.ReplyId).Bounded();
+
+        var completed = await rig.Device.Events.Completed(sent.ReplyId);
+        Assert.Equal(MessageValues.StatusComplete, completed.Message.Status);
+        Assert.Equal(completed.Message.Message, string.Concat(rig.Device.Events.Deltas(sent.ReplyId).Select(d => d.Text)));
+        Assert.Equal(completed.Message, (await rig.User.MessagesAsync(rig.Conversation.Id))[^1]);
     }
 
     [Fact]
@@ -66,7 +83,7 @@ public sealed class DeltaMergingTests
         await using var rig = await StartAsync(windowMs: 1000, tokensPerSecond: 40);
         var sent = await rig.Device.SendAsync(rig.Conversation.Id, "Describe London in detail");
         await rig.Device.Events.Delta(sent.ReplyId, 0);
-        await Task.Delay(500, TestContext.Current.CancellationToken); // about 20 tokens now wait for the window
+        await Task.Delay(300, TestContext.Current.CancellationToken); // about 12 tokens now wait for the window
 
         await rig.Device.Hub.StopReply(sent.ReplyId).Bounded();
 

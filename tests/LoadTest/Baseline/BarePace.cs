@@ -1,10 +1,10 @@
 namespace ChatHub.LoadTest.Baseline;
 
 /// <summary>
-/// What the bare hub streams: as many deltas per reply as the real hub's replies had, at the
+/// What the bare hub streams: one token a delta, as many per reply as the real hub's replies had, at the
 /// simulated model's pace, timed the way the simulated model times them.
 /// </summary>
-public sealed record BarePace(int TimeToFirstTokenMs, double TokensPerSecond, int DeltasPerReply)
+public sealed record BarePace(int TimeToFirstTokenMs, double TokensPerSecond, int TokensPerReply)
 {
     public const string Token = "lorem ";
 

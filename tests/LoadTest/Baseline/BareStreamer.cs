@@ -15,7 +15,7 @@ public sealed class BareStreamer(IHubContext<BareHub, IChatClient> hub, BarePace
         await group.ReplyStarted(new ReplyStarted { ConversationId = conversationId, ReplyId = sent.ReplyId, InReplyTo = sent.UserMessageId });
         if (pace.FirstToken > TimeSpan.Zero) await Task.Delay(pace.FirstToken);
         var text = new StringBuilder();
-        for (var seq = 0; seq < pace.DeltasPerReply; seq++)
+        for (var seq = 0; seq < pace.TokensPerReply; seq++)
         {
             if (seq > 0 && pace.BetweenTokens > TimeSpan.Zero) await Task.Delay(pace.BetweenTokens);
             text.Append(BarePace.Token);

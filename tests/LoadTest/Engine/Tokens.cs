@@ -3,6 +3,7 @@ namespace ChatHub.LoadTest.Engine;
 /// <summary>
 /// Counts tokens the way the simulated model and the bare hub make them: a word and its following
 /// space are one token. Counting tokens, not deltas, keeps a hub that merges deltas comparable with one that does not.
+/// Exact for those two; against a real model, whose tokens may split a word, it counts words, which a merge can change.
 /// </summary>
 public static class Tokens
 {

@@ -48,8 +48,8 @@ public static class TextReport
         Row("  of which in the hub, p99 (ms)", P(real, Metrics.ServerFirstDelta, s => s.P99 - model), null);
         Row("delivered tokens/s", real.TokensPerSecond, bare.TokensPerSecond);
         Row("delivered deltas/s", real.DeltasPerSecond, bare.DeltasPerSecond);
-        Row("CPU ms per 1,000 tokens", CpuPerThousandTokens(real), CpuPerThousandTokens(bare));
-        Row("allocated KB per token", AllocatedPerToken(real) / 1024, AllocatedPerToken(bare) / 1024);
+        Row("process CPU ms per 1,000 tokens", CpuPerThousandTokens(real), CpuPerThousandTokens(bare));
+        Row("process allocated KB per token", AllocatedPerToken(real) / 1024, AllocatedPerToken(bare) / 1024);
         Row("tokens/s per reply p50", P(real, Metrics.StreamRate, s => s.P50), P(bare, Metrics.StreamRate, s => s.P50));
         Row("inter-delta gap p99 (ms)", P(real, Metrics.Gap, s => s.P99), P(bare, Metrics.Gap, s => s.P99));
         Row("completion p50 (ms)", P(real, Metrics.Completion, s => s.P50), P(bare, Metrics.Completion, s => s.P50));
