@@ -49,7 +49,7 @@ public sealed class ChatMetrics
         _repliesEnded = meter.CreateCounter<long>("characterchat.replies.ended", "{reply}", "Replies this node ended, by outcome: completed, stopped or failed.");
         _timeToFirstToken = meter.CreateHistogram<double>(TimeToFirstToken, "ms", "From the user's message reaching the hub to the reply's first delta.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FirstTokenBucketsMs });
-        _pace = meter.CreateHistogram<double>("characterchat.reply.deltas_per_second", "{delta}/s", "A reply's pace: deltas per second after its first.",
+        _pace = meter.CreateHistogram<double>("characterchat.reply.deltas_per_second", "{delta}/s", "A reply's pace: deltas sent per second after its first (pieces merged under Chat:DeltaWindowMs count once).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PaceBuckets });
         _deltas = meter.CreateCounter<long>("characterchat.reply.deltas", "{delta}", "ReplyDelta events sent to conversation groups.");
         _modelFailures = meter.CreateCounter<long>("characterchat.model.failures", "{failure}", "Replies the model could not start (retries, first-token limit and circuit breaker exhausted).");
