@@ -44,7 +44,10 @@ public sealed class CharacterChatHub(
             return earlier is not null ? Result(earlier) : throw new HubException(refusal);
         }
 
-        var started = false;
+        // The model is asked while the message commits, so the two waits overlap; the reply shows only once
+        // the message is stored. Until then the slot is this call's to give back.
+        var stored = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        replies.Start(run, conversation, message, stored.Task);
         try
         {
             var appended = await conversations.AppendUserMessageAsync(conversation.Id, userId, message, CancellationToken.None);
@@ -56,14 +59,14 @@ public sealed class CharacterChatHub(
             if (!appended.Appended) return Result(appended.Message);
             metrics.MessageReceived();
 
+            // Other devices hear of the message before the reply to it starts.
             await Clients.OthersInGroup(group).MessageAppended(new MessageAppended { ConversationId = conversation.Id, Message = message.ToDto() });
-            replies.Start(run, conversation);
-            started = true;
+            stored.SetResult(true);
             return Result(message);
         }
         finally
         {
-            if (!started) await replies.ReleaseAsync(run);
+            if (stored.TrySetResult(false)) await replies.ReleaseAsync(run);
         }
     }
 

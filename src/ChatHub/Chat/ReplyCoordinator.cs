@@ -6,6 +6,7 @@ using ChatHub.Llm;
 using ChatHub.Observability;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using ChatResponseUpdate = Microsoft.Extensions.AI.ChatResponseUpdate;
 using IModelClient = Microsoft.Extensions.AI.IChatClient;
 
 namespace ChatHub.Chat;
@@ -74,9 +75,14 @@ public sealed class ReplyCoordinator(
         lock (_lock) return [.. _byReply.Values];
     }
 
-    /// <summary>Starts writing a reserved run; from here the run releases its own slot.</summary>
-    public void Start(ReplyRun run, Conversation conversation) =>
-        run.Completion = Task.Run(() => GenerateAsync(run, conversation));
+    /// <summary>
+    /// Starts a reserved run for <paramref name="message"/>, which may still be committing: the prompt is
+    /// built and the model asked at once, so the model's wait and the commit's overlap. Nothing reaches
+    /// the watchers before <paramref name="stored"/> is true; from then the run releases its own slot.
+    /// When it is false the model's answer is dropped unseen, and the slot is the caller's to release.
+    /// </summary>
+    public void Start(ReplyRun run, Conversation conversation, StoredMessage message, Task<bool> stored) =>
+        run.Completion = Task.Run(() => GenerateAsync(run, conversation, message, stored));
 
     /// <summary>The reply in flight in the conversation, written here or on another node.</summary>
     public async ValueTask<ActiveReply?> ActiveAsync(string conversationId)
@@ -116,28 +122,65 @@ public sealed class ReplyCoordinator(
         run?.CutShort(CutReason.ConversationDeleted);
     }
 
-    private async Task GenerateAsync(ReplyRun run, Conversation conversation)
+    /// <summary>The model asked for a reply: its pieces, positioned on the first (if any), or why it was not asked.</summary>
+    private sealed record Asked(IAsyncEnumerator<ChatResponseUpdate>? Pieces, bool HasFirst, string? Failure);
+
+    private async Task<Asked> AskAsync(ReplyRun run, Conversation conversation, StoredMessage message)
     {
+        var character = await characters.GetAsync(conversation.CharacterId, run.Token);
+        if (character is null) return new Asked(null, false, "This character is no longer available.");
+        var history = await conversations.GetMessagesAsync(run.ConversationId, run.UserId, settings.Value.HistoryMessages, null, run.Token);
+        // The message may not be committed yet: either way the prompt ends with it, once.
+        var messages = (history?.Messages ?? []).Where(m => m.Id != message.Id).Append(message).ToList();
+        var request = prompts.Build(character, messages, run.MaxTokens);
+        var pieces = model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token).GetAsyncEnumerator(run.Token);
+        try
+        {
+            return new Asked(pieces, await pieces.MoveNextAsync(), null);
+        }
+        catch
+        {
+            await pieces.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Ends the model's stream once the ask is over; an ask that failed has none (its error is reported where it is awaited, or not wanted).</summary>
+    private static async Task CloseAsync(Task<Asked> asking)
+    {
+        await ((Task)asking).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (asking.IsCompletedSuccessfully && asking.Result.Pieces is { } pieces) await pieces.DisposeAsync();
+    }
+
+    private async Task GenerateAsync(ReplyRun run, Conversation conversation, StoredMessage message, Task<bool> stored)
+    {
+        var asking = AskAsync(run, conversation, message);
+        if (!await stored)
+        {
+            // Nothing was shown and nothing is kept.
+            run.CutShort(CutReason.NotStored);
+            await CloseAsync(asking);
+            return;
+        }
         var group = hub.Clients.Group(ChatGroups.Conversation(run.ConversationId));
         using var telemetry = metrics.ReplyStarted(run);
         string? failure = null;
         try
         {
             await group.ReplyStarted(new ReplyStarted { ConversationId = run.ConversationId, ReplyId = run.ReplyId, InReplyTo = run.InReplyTo });
-            var character = await characters.GetAsync(conversation.CharacterId, run.Token);
-            if (character is null)
+            var asked = await asking;
+            if (asked.Failure is not null)
             {
-                failure = "This character is no longer available.";
+                failure = asked.Failure;
             }
             else
             {
-                var history = await conversations.GetMessagesAsync(run.ConversationId, run.UserId, settings.Value.HistoryMessages, null, run.Token);
-                var request = prompts.Build(character, history?.Messages ?? [], run.MaxTokens);
+                var pieces = asked.Pieces!;
                 var deltas = new DeltaStream(run, group, registry, telemetry, TimeSpan.FromMilliseconds(settings.Value.DeltaWindowMs), clock);
                 // However the model stops, what it wrote goes out before the reply is stored.
                 try
                 {
-                    await foreach (var update in model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token)) deltas.Add(update.Text);
+                    for (var more = asked.HasFirst; more; more = await pieces.MoveNextAsync()) deltas.Add(pieces.Current.Text);
                     run.MarkWritten();
                 }
                 catch
@@ -163,6 +206,10 @@ public sealed class ReplyCoordinator(
         {
             Log.ReplyFailed(logger, ex, run.ReplyId);
             failure = "The reply failed. Please try again.";
+        }
+        finally
+        {
+            await CloseAsync(asking);
         }
         await FinishAsync(run, run.Text, failure, telemetry);
     }

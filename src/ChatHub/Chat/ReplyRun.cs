@@ -4,7 +4,8 @@ using ChatHub.Contracts;
 namespace ChatHub.Chat;
 
 /// <summary>Why a reply ended before the model finished it.</summary>
-public enum CutReason { None, StoppedByUser, ConversationDeleted, Shutdown }
+/// <remarks><see cref="NotStored"/>: the user's message never reached the store, so the reply is dropped unseen.</remarks>
+public enum CutReason { None, StoppedByUser, ConversationDeleted, Shutdown, NotStored }
 
 /// <summary>
 /// One reply being written. Deltas are appended under a lock, and a snapshot reads text and seq

@@ -20,10 +20,14 @@ public sealed class RemoteModelTests
         }
     }
 
-    private static async Task<Rig> StartAsync(Dictionary<string, string>? settings = null)
+    private static async Task<Rig> StartAsync(Dictionary<string, string>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var fake = await FakeOpenAiServer.StartAsync(Ct);
-        var server = await ChatServer.StartAsync(settings, configure: b => b.Configuration.AddInMemoryCollection(fake.LlmConfiguration));
+        var server = await ChatServer.StartAsync(settings, configure: b =>
+        {
+            b.Configuration.AddInMemoryCollection(fake.LlmConfiguration);
+            configure?.Invoke(b);
+        });
         var user = await server.CreateUserAsync();
         var conversation = await user.CreateConversationAsync();
         return new Rig(fake, server, user, conversation, await user.ConnectAsync());
@@ -52,6 +56,26 @@ public sealed class RemoteModelTests
         Assert.Equal(character.AiSettings.Temperature, request.Temperature!.Value, 3);
         Assert.Contains(character.Name, request.Messages[0].Content);
         Assert.Equal("Who did it?", request.Messages[^1].Content);
+    }
+
+    [Fact]
+    public async Task TheModelIsAskedWhileTheMessageCommitsButTheReplyShowsOnlyOnceItIsStored()
+    {
+        // Each user message waits 2 s before it goes to the store: the model's request must not wait for it.
+        await using var rig = await StartAsync(configure: b => HookedConversationStore.Register(b, TimeSpan.FromSeconds(2)));
+        var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
+
+        var sending = device.SendAsync(conversation.Id, "Who did it?");
+        var request = Assert.Single(await fake.WaitForRequestsAsync(1, Ct).WaitAsync(TimeSpan.FromSeconds(1.5), Ct));
+
+        Assert.False(sending.IsCompleted, "the message is still being stored");
+        Assert.Empty(device.Events.All<ReplyStarted>());
+        Assert.Empty(device.Events.All<ReplyDelta>());
+        Assert.Equal("Who did it?", request.Messages[^1].Content);
+        var sent = await sending;
+        var completed = await device.Events.Completed(sent.ReplyId);
+        Assert.Equal("Hello from the fake model.", completed.Message.Message);
+        Assert.Equal([sent.UserMessageId, sent.ReplyId], (await user.MessagesAsync(conversation.Id)).Select(m => m.Id));
     }
 
     [Fact]
