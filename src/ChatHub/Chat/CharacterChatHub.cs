@@ -66,7 +66,11 @@ public sealed class CharacterChatHub(
         }
         finally
         {
-            if (stored.TrySetResult(false)) await replies.ReleaseAsync(run);
+            if (stored.TrySetResult(false))
+            {
+                run.Abandon(); // before the slot is free, so the model is not still being asked for a reply no one will see
+                await replies.ReleaseAsync(run);
+            }
         }
     }
 

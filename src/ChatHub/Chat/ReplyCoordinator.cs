@@ -130,8 +130,15 @@ public sealed class ReplyCoordinator(
         var character = await characters.GetAsync(conversation.CharacterId, run.Token);
         if (character is null) return new Asked(null, false, "This character is no longer available.");
         var history = await conversations.GetMessagesAsync(run.ConversationId, run.UserId, settings.Value.HistoryMessages, null, run.Token);
+        // A conversation that is gone, or a retry of a message already stored, will not be appended to: the model is not asked (nor paid).
+        if (history is null || history.Messages.Any(m => m.ClientMessageId == message.ClientMessageId && m.Id != message.Id))
+        {
+            return new Asked(null, false, "The reply failed. Please try again.");
+        }
         // The message may not be committed yet: either way the prompt ends with it, once.
-        var messages = (history?.Messages ?? []).Where(m => m.Id != message.Id).Append(message).ToList();
+        IReadOnlyList<StoredMessage> messages = history.Messages.Any(m => m.Id == message.Id)
+            ? history.Messages
+            : [.. history.Messages.Append(message).TakeLast(settings.Value.HistoryMessages)];
         var request = prompts.Build(character, messages, run.MaxTokens);
         var pieces = model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token).GetAsyncEnumerator(run.Token);
         try
@@ -145,11 +152,24 @@ public sealed class ReplyCoordinator(
         }
     }
 
-    /// <summary>Ends the model's stream once the ask is over; an ask that failed has none (its error is reported where it is awaited, or not wanted).</summary>
-    private static async Task CloseAsync(Task<Asked> asking)
+    /// <summary>
+    /// Ends the model's stream once the ask is over; an ask that failed has none (its error is reported
+    /// where it is awaited, or not wanted). Never throws: the reply still has to be stored and its slot freed.
+    /// </summary>
+    private async Task CloseAsync(ReplyRun run, Task<Asked> asking)
     {
+        // Not awaited yet means the reply ended before it wanted the model's answer (its start could not be sent).
+        if (!asking.IsCompleted) run.Abandon();
         await ((Task)asking).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (asking.IsCompletedSuccessfully && asking.Result.Pieces is { } pieces) await pieces.DisposeAsync();
+        if (!asking.IsCompletedSuccessfully || asking.Result.Pieces is not { } pieces) return;
+        try
+        {
+            await pieces.DisposeAsync();
+        }
+        catch (Exception ex)
+        {
+            Log.ReplyFailed(logger, ex, run.ReplyId);
+        }
     }
 
     private async Task GenerateAsync(ReplyRun run, Conversation conversation, StoredMessage message, Task<bool> stored)
@@ -157,9 +177,8 @@ public sealed class ReplyCoordinator(
         var asking = AskAsync(run, conversation, message);
         if (!await stored)
         {
-            // Nothing was shown and nothing is kept.
-            run.CutShort(CutReason.NotStored);
-            await CloseAsync(asking);
+            // Nothing was shown and nothing is kept; the caller has abandoned the run and freed its slot.
+            await CloseAsync(run, asking);
             return;
         }
         var group = hub.Clients.Group(ChatGroups.Conversation(run.ConversationId));
@@ -209,7 +228,7 @@ public sealed class ReplyCoordinator(
         }
         finally
         {
-            await CloseAsync(asking);
+            await CloseAsync(run, asking);
         }
         await FinishAsync(run, run.Text, failure, telemetry);
     }

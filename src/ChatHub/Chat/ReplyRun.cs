@@ -4,8 +4,7 @@ using ChatHub.Contracts;
 namespace ChatHub.Chat;
 
 /// <summary>Why a reply ended before the model finished it.</summary>
-/// <remarks><see cref="NotStored"/>: the user's message never reached the store, so the reply is dropped unseen.</remarks>
-public enum CutReason { None, StoppedByUser, ConversationDeleted, Shutdown, NotStored }
+public enum CutReason { None, StoppedByUser, ConversationDeleted, Shutdown }
 
 /// <summary>
 /// One reply being written. Deltas are appended under a lock, and a snapshot reads text and seq
@@ -63,6 +62,9 @@ public sealed class ReplyRun(string conversationId, string userId, string replyI
     {
         lock (_lock) _written = true;
     }
+
+    /// <summary>Stops whatever the run is still waiting for, with no reason to show: it ends unseen, or has failed already.</summary>
+    public void Abandon() => _cancellation.Cancel();
 
     /// <summary>Ends generation; the first reason given is the one that counts, and none once the reply is written.</summary>
     public void CutShort(CutReason reason)

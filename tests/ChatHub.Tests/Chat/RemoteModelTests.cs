@@ -61,21 +61,46 @@ public sealed class RemoteModelTests
     [Fact]
     public async Task TheModelIsAskedWhileTheMessageCommitsButTheReplyShowsOnlyOnceItIsStored()
     {
-        // Each user message waits 2 s before it goes to the store: the model's request must not wait for it.
-        await using var rig = await StartAsync(configure: b => HookedConversationStore.Register(b, TimeSpan.FromSeconds(2)));
+        HookedConversationStore? store = null;
+        await using var rig = await StartAsync(configure: b => store = HookedConversationStore.Register(b));
         var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
+        store!.CloseGate();
 
         var sending = device.SendAsync(conversation.Id, "Who did it?");
-        var request = Assert.Single(await fake.WaitForRequestsAsync(1, Ct).WaitAsync(TimeSpan.FromSeconds(1.5), Ct));
+        var request = Assert.Single(await fake.WaitForRequestsAsync(1, Ct));
+        // The fake has answered; a reply streamed before its message is stored would be arriving now.
+        await Task.Delay(500, Ct);
 
-        Assert.False(sending.IsCompleted, "the message is still being stored");
+        Assert.False(sending.IsCompleted, "the message is still waiting to be stored");
         Assert.Empty(device.Events.All<ReplyStarted>());
         Assert.Empty(device.Events.All<ReplyDelta>());
+        Assert.Single(request.Messages, m => m.Content == "Who did it?");
         Assert.Equal("Who did it?", request.Messages[^1].Content);
+        store.OpenGate();
         var sent = await sending;
         var completed = await device.Events.Completed(sent.ReplyId);
         Assert.Equal("Hello from the fake model.", completed.Message.Message);
         Assert.Equal([sent.UserMessageId, sent.ReplyId], (await user.MessagesAsync(conversation.Id)).Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task ARetryOfAnAnsweredMessageGetsItsFirstAnswerAndDoesNotAskTheModelAgain()
+    {
+        await using var rig = await StartAsync();
+        var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
+        var clientMessageId = Guid.NewGuid().ToString();
+        var first = await device.SendAsync(conversation.Id, "Who did it?", clientMessageId);
+        await device.Events.Completed(first.ReplyId);
+
+        var retry = await device.SendAsync(conversation.Id, "Who did it?", clientMessageId);
+        var next = await device.SendAsync(conversation.Id, "And why?");
+        await device.Events.Completed(next.ReplyId);
+
+        Assert.Equal(first, retry);
+        // One request for the first message, one for the next; none for the retry in between.
+        Assert.Equal(["Who did it?", "And why?"], fake.Requests.Select(r => r.Messages[^1].Content));
+        Assert.Equal(2, device.Events.All<ReplyStarted>().Count);
+        Assert.Equal(4, (await user.MessagesAsync(conversation.Id)).Count);
     }
 
     [Fact]

@@ -17,6 +17,20 @@ public sealed class HookedConversationStore : IConversationStore
     /// <summary>How long each user message waits before it goes to the store.</summary>
     public TimeSpan UserAppendDelay { get; init; }
 
+    private volatile TaskCompletionSource _gate = Opened();
+
+    /// <summary>From now on user messages wait before they go to the store, until <see cref="OpenGate"/>.</summary>
+    public void CloseGate() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void OpenGate() => _gate.TrySetResult();
+
+    private static TaskCompletionSource Opened()
+    {
+        var gate = new TaskCompletionSource();
+        gate.SetResult();
+        return gate;
+    }
+
     /// <summary>Registers it last, so it is the store the service resolves; it is usable once the service has started.</summary>
     public static HookedConversationStore Register(WebApplicationBuilder builder, TimeSpan userAppendDelay = default)
     {
@@ -42,6 +56,7 @@ public sealed class HookedConversationStore : IConversationStore
     {
         Interlocked.Increment(ref UserAppends);
         await Task.Delay(UserAppendDelay, ct);
+        await _gate.Task.WaitAsync(ct);
         return await _inner.AppendUserMessageAsync(conversationId, userId, message, ct);
     }
 
