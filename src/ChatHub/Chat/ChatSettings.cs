@@ -20,7 +20,7 @@ public sealed class ChatSettings
 
     /// <summary>
     /// Model output that comes faster than one piece in this many milliseconds is sent as one delta per window
-    /// (see <see cref="DeltaStream"/>); 0 sends every piece the moment it comes.
+    /// (see <see cref="DeltaStream"/>); 0 waits for nothing, though pieces queued behind a send still under way go together.
     /// </summary>
     [Range(0, 1000)]
     public int DeltaWindowMs { get; set; } = 10;

@@ -28,6 +28,8 @@ public sealed class ReplyCoordinator(
     TimeProvider clock,
     ILogger<ReplyCoordinator> logger) : IHostedService, IConversationEvents
 {
+    private const string ReplyFailedMessage = "The reply failed. Please try again.";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ReplyRun> _byConversation = [];
     private readonly Dictionary<string, ReplyRun> _byReply = [];
@@ -133,7 +135,7 @@ public sealed class ReplyCoordinator(
         // A conversation that is gone, or a retry of a message already stored, will not be appended to: the model is not asked (nor paid).
         if (history is null || history.Messages.Any(m => m.ClientMessageId == message.ClientMessageId && m.Id != message.Id))
         {
-            return new Asked(null, false, "The reply failed. Please try again.");
+            return new Asked(null, false, ReplyFailedMessage);
         }
         // The message may not be committed yet: either way the prompt ends with it, once.
         IReadOnlyList<StoredMessage> messages = history.Messages.Any(m => m.Id == message.Id)
@@ -224,7 +226,7 @@ public sealed class ReplyCoordinator(
         catch (Exception ex)
         {
             Log.ReplyFailed(logger, ex, run.ReplyId);
-            failure = "The reply failed. Please try again.";
+            failure = ReplyFailedMessage;
         }
         finally
         {
