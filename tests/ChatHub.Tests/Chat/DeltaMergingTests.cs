@@ -13,6 +13,18 @@ public sealed class DeltaMergingTests
             await Device.DisposeAsync();
             await Server.DisposeAsync();
         }
+
+        public async Task<ReplyCompleted> ReplyToAsync(string text) =>
+            await Device.Events.Completed((await Device.SendAsync(Conversation.Id, text)).ReplyId);
+
+        /// <summary>The reply's deltas, once checked to add up to the completed reply, which must be what was stored.</summary>
+        public async Task<IReadOnlyList<ReplyDelta>> StreamedAsStoredAsync(ReplyCompleted completed)
+        {
+            var deltas = Device.Events.Deltas(completed.ReplyId);
+            Assert.Equal(completed.Message.Message, string.Concat(deltas.Select(d => d.Text)));
+            Assert.Equal(completed.Message, (await User.MessagesAsync(Conversation.Id))[^1]);
+            return deltas;
+        }
     }
 
     private static async Task<Rig> StartAsync(int windowMs, int tokensPerSecond)
@@ -35,15 +47,12 @@ public sealed class DeltaMergingTests
         // Unpaced: the whole reply is written within the window that follows the first delta.
         await using var rig = await StartAsync(windowMs: 1000, tokensPerSecond: 0);
 
-        var sent = await rig.Device.SendAsync(rig.Conversation.Id, "Tell me everything about the docks");
-        var completed = await rig.Device.Events.Completed(sent.ReplyId);
+        var completed = await rig.ReplyToAsync("Tell me everything about the docks");
 
-        var deltas = rig.Device.Events.Deltas(sent.ReplyId);
+        var deltas = await rig.StreamedAsStoredAsync(completed);
         Assert.Equal([0, 1], deltas.Select(d => d.Seq));
         Assert.Equal(1, Words(deltas[0].Text));
         Assert.True(Words(deltas[1].Text) > 5, "the rest of the reply should come merged into one delta");
-        Assert.Equal(completed.Message.Message, string.Concat(deltas.Select(d => d.Text)));
-        Assert.Equal(completed.Message, (await rig.User.MessagesAsync(rig.Conversation.Id))[^1]);
     }
 
     [Fact]
@@ -52,13 +61,11 @@ public sealed class DeltaMergingTests
         // 200 tokens/s is one every 5 ms: the default 10 ms window would merge about a third of them.
         await using var rig = await StartAsync(windowMs: 0, tokensPerSecond: 200);
 
-        var sent = await rig.Device.SendAsync(rig.Conversation.Id, "Tell me about the docks");
-        var completed = await rig.Device.Events.Completed(sent.ReplyId);
+        var completed = await rig.ReplyToAsync("Tell me about the docks");
 
         // Nothing waits; only a piece that queues behind a send still under way (a busy machine) goes out with the next.
-        var deltas = rig.Device.Events.Deltas(sent.ReplyId);
+        var deltas = await rig.StreamedAsStoredAsync(completed);
         Assert.True(deltas.Count(d => Words(d.Text) == 1) >= 0.9 * deltas.Count, $"{deltas.Count} deltas for {Words(completed.Message.Message)} tokens");
-        Assert.Equal(completed.Message.Message, string.Concat(deltas.Select(d => d.Text)));
     }
 
     [Fact]
@@ -73,8 +80,7 @@ public sealed class DeltaMergingTests
 
         var completed = await rig.Device.Events.Completed(sent.ReplyId);
         Assert.Equal(MessageValues.StatusComplete, completed.Message.Status);
-        Assert.Equal(completed.Message.Message, string.Concat(rig.Device.Events.Deltas(sent.ReplyId).Select(d => d.Text)));
-        Assert.Equal(completed.Message, (await rig.User.MessagesAsync(rig.Conversation.Id))[^1]);
+        await rig.StreamedAsStoredAsync(completed);
     }
 
     [Fact]
@@ -88,11 +94,9 @@ public sealed class DeltaMergingTests
         await rig.Device.Hub.StopReply(sent.ReplyId).Bounded();
 
         var completed = await rig.Device.Events.Completed(sent.ReplyId);
-        var deltas = rig.Device.Events.Deltas(sent.ReplyId);
+        var deltas = await rig.StreamedAsStoredAsync(completed);
         Assert.Equal(MessageValues.StatusStopped, completed.Message.Status);
         Assert.Equal([0, 1], deltas.Select(d => d.Seq));
         Assert.True(Words(deltas[1].Text) > 1, "the held tokens should go out together");
-        Assert.Equal(completed.Message.Message, string.Concat(deltas.Select(d => d.Text)));
-        Assert.Equal(completed.Message, (await rig.User.MessagesAsync(rig.Conversation.Id))[^1]);
     }
 }

@@ -20,8 +20,9 @@ public sealed class DeviceListener(LiveCounters live) : IChatClient
     public Task ReplyDelta(ReplyDelta delta)
     {
         var at = Clock.Now;
-        live.Delta(Tokens.Count(delta.Text));
-        Reply(delta.ReplyId).OnDelta(delta, at);
+        var tokens = Tokens.Count(delta.Text);
+        live.Delta(tokens);
+        Reply(delta.ReplyId).OnDelta(delta, tokens, at);
         return Task.CompletedTask;
     }
 

@@ -16,14 +16,15 @@ public sealed record StreamCheck(long? FirstDeltaAt, double[] GapsMs, string Tex
 public sealed class ReplyTrace
 {
     private readonly Lock _lock = new();
-    private readonly List<(int Seq, string Text, long At)> _deltas = [];
+    private readonly List<(int Seq, string Text, int Tokens, long At)> _deltas = [];
     private readonly TaskCompletionSource<ReplyEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<ReplyEnd> Ended => _ended.Task;
 
-    public void OnDelta(ReplyDelta delta, long at)
+    /// <param name="tokens">The delta's tokens, counted once by the listener.</param>
+    public void OnDelta(ReplyDelta delta, int tokens, long at)
     {
-        lock (_lock) _deltas.Add((delta.Seq, delta.Text, at));
+        lock (_lock) _deltas.Add((delta.Seq, delta.Text, tokens, at));
     }
 
     public void OnEnd(ReplyEnd end) => _ended.TrySetResult(end);
@@ -34,7 +35,7 @@ public sealed class ReplyTrace
         var arrivals = new Dictionary<int, long>();
         lock (_lock)
         {
-            foreach (var (seq, _, at) in _deltas) arrivals.TryAdd(seq, at);
+            foreach (var (seq, _, _, at) in _deltas) arrivals.TryAdd(seq, at);
         }
         return arrivals;
     }
@@ -42,14 +43,14 @@ public sealed class ReplyTrace
     /// <param name="completedText">The text the hub says it stored; the deltas must add up to exactly that.</param>
     public StreamCheck Check(string? completedText)
     {
-        (int Seq, string Text, long At)[] deltas;
+        (int Seq, string Text, int Tokens, long At)[] deltas;
         lock (_lock) deltas = [.. _deltas];
 
         var seen = new HashSet<int>();
         var text = new SortedDictionary<int, string>();
         bool duplicated = false, outOfOrder = false;
         var highest = -1;
-        foreach (var (seq, piece, _) in deltas)
+        foreach (var (seq, piece, _, _) in deltas)
         {
             if (!seen.Add(seq)) duplicated = true;
             else if (seq < highest) outOfOrder = true;
@@ -59,7 +60,7 @@ public sealed class ReplyTrace
         var joined = string.Concat(text.Values);
         var missing = seen.Count != highest + 1 || seen.Any(s => s < 0) || (completedText is not null && completedText != joined);
         var gaps = deltas.Skip(1).Select((d, i) => Clock.Ms(deltas[i].At, d.At)).ToArray();
-        var tokensAfterFirst = deltas.Skip(1).Sum(d => Tokens.Count(d.Text));
+        var tokensAfterFirst = deltas.Skip(1).Sum(d => d.Tokens);
         return new StreamCheck(deltas.Length > 0 ? deltas[0].At : null, gaps, joined, deltas.Length, tokensAfterFirst, missing, duplicated, outOfOrder);
     }
 }
