@@ -8,7 +8,7 @@ public enum HubProtocol { Json, MessagePack }
 
 /// <summary>
 /// The typed .NET client of the chat hub: <see cref="IChatHub"/> calls become hub invocations and
-/// the server's events reach an <see cref="IChatClient"/> given to <see cref="Register"/>.
+/// the server's events reach an <see cref="IChatHubClient"/> given to <see cref="Register"/>.
 /// </summary>
 public sealed class ChatHubProxy(HubConnection connection) : IChatHub, IAsyncDisposable
 {
@@ -48,7 +48,7 @@ public sealed class ChatHubProxy(HubConnection connection) : IChatHub, IAsyncDis
     public Task StopReply(string replyId) => Connection.InvokeAsync(HubMethods.StopReply, replyId);
 
     /// <summary>Routes every server event to <paramref name="receiver"/> until the result is disposed.</summary>
-    public IDisposable Register(IChatClient receiver) => new Subscriptions(
+    public IDisposable Register(IChatHubClient receiver) => new Subscriptions(
     [
         Connection.On<MessageAppended>(HubEvents.MessageAppended, receiver.MessageAppended),
         Connection.On<ReplyStarted>(HubEvents.ReplyStarted, receiver.ReplyStarted),

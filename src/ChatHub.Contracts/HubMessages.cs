@@ -28,6 +28,8 @@ public sealed record MessageDto
     public string? ClientMessageId { get; init; }
     /// <summary>For ai messages: the user message this answers.</summary>
     public string? InReplyTo { get; init; }
+    /// <summary>For failed ai messages, when known: why (<c>interrupted</c>: the node writing it stopped before it ended).</summary>
+    public string? Error { get; init; }
 }
 
 public sealed record ConversationSnapshot

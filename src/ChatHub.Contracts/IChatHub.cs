@@ -18,7 +18,7 @@ public interface IChatHub
 }
 
 /// <summary>What the hub sends to every connection watching a conversation.</summary>
-public interface IChatClient
+public interface IChatHubClient
 {
     Task MessageAppended(MessageAppended message);
     Task ReplyStarted(ReplyStarted reply);

@@ -54,11 +54,11 @@ public static class HubMethods
 /// <summary>Event names on the wire (server to client).</summary>
 public static class HubEvents
 {
-    public const string MessageAppended = nameof(IChatClient.MessageAppended);
-    public const string ReplyStarted = nameof(IChatClient.ReplyStarted);
-    public const string ReplyDelta = nameof(IChatClient.ReplyDelta);
-    public const string ReplyCompleted = nameof(IChatClient.ReplyCompleted);
-    public const string ReplyFailed = nameof(IChatClient.ReplyFailed);
+    public const string MessageAppended = nameof(IChatHubClient.MessageAppended);
+    public const string ReplyStarted = nameof(IChatHubClient.ReplyStarted);
+    public const string ReplyDelta = nameof(IChatHubClient.ReplyDelta);
+    public const string ReplyCompleted = nameof(IChatHubClient.ReplyCompleted);
+    public const string ReplyFailed = nameof(IChatHubClient.ReplyFailed);
 }
 
 /// <summary>Values of <see cref="MessageDto.Sender"/> and <see cref="MessageDto.Status"/>.</summary>
@@ -69,4 +69,5 @@ public static class MessageValues
     public const string StatusComplete = "complete";
     public const string StatusStopped = "stopped";
     public const string StatusFailed = "failed";
+    public const string ErrorInterrupted = "interrupted";
 }

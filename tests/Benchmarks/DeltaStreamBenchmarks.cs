@@ -37,7 +37,7 @@ public class DeltaStreamBenchmarks
         public void Dispose() { }
     }
 
-    private sealed class NoWatchers : IChatClient
+    private sealed class NoWatchers : IChatHubClient
     {
         public static readonly NoWatchers Instance = new();
         public Task MessageAppended(MessageAppended message) => Task.CompletedTask;

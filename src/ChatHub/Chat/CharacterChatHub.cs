@@ -10,16 +10,17 @@ using Microsoft.Extensions.Options;
 namespace ChatHub.Chat;
 
 /// <summary>
-/// The chat hub. Short-lived like every hub: it checks, stores and hands the reply to
-/// <see cref="ReplyCoordinator"/>, which writes it after this invocation has returned.
+/// The chat hub. Short-lived like every hub: it checks, takes a <see cref="ReplySlot"/>, stores the
+/// message and hands the slot to a <see cref="ReplyTurn"/>, which writes the reply after this invocation has returned.
 /// </summary>
 public sealed class CharacterChatHub(
     IConversationStore conversations,
-    ReplyCoordinator replies,
+    ReplySlots replies,
+    ReplyTurns turns,
     IQuotaService quotas,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
-    TimeProvider clock) : Hub<IChatClient>, IChatHub
+    TimeProvider clock) : Hub<IChatHubClient>, IChatHub
 {
     private const string NoSuchConversation = "There is no conversation with that id.";
 
@@ -35,19 +36,20 @@ public sealed class CharacterChatHub(
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
         var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { ReceivedAt = received, MaxTokens = quotas.MaxTokensFor(Context.User!) };
-        var refusal = await quotas.TryTakeMessageAsync(Context.User!)
-            ?? await replies.TryReserveAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
-        if (refusal is not null)
+        var refusal = await quotas.TryTakeMessageAsync(Context.User!);
+        ReplySlot? slot = null;
+        if (refusal is null) (slot, refusal) = await replies.TryTakeAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
+        if (slot is null)
         {
             // A retry of a message that was stored is answered as the first time, even while its reply runs.
             var earlier = await conversations.FindByClientMessageIdAsync(conversation.Id, userId, request.ClientMessageId, Context.ConnectionAborted);
             return earlier is not null ? Result(earlier) : throw new HubException(refusal);
         }
 
-        // The model is asked while the message commits, so the two waits overlap; the reply shows only once
-        // the message is stored. Until then the slot is this call's to give back.
-        var stored = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        replies.Start(run, conversation, message, stored.Task);
+        // From here the slot is the turn's: it asks the model while the message commits, so the two waits
+        // overlap, and shows the reply only once it hears the message is stored.
+        var turn = turns.Start(slot, conversation, message);
+        var stored = false;
         try
         {
             var appended = await conversations.AppendUserMessageAsync(conversation.Id, userId, message, CancellationToken.None);
@@ -58,19 +60,15 @@ public sealed class CharacterChatHub(
             }
             if (!appended.Appended) return Result(appended.Message);
             metrics.MessageReceived();
+            stored = true;
 
-            // Other devices hear of the message before the reply to it starts.
+            // Other devices hear of the message before the reply to it starts (the turn hears of it in the finally).
             await Clients.OthersInGroup(group).MessageAppended(new MessageAppended { ConversationId = conversation.Id, Message = message.ToDto() });
-            stored.SetResult(true);
             return Result(message);
         }
         finally
         {
-            if (stored.TrySetResult(false))
-            {
-                run.Abandon(); // before the slot is free, so the model is not still being asked for a reply no one will see
-                await replies.ReleaseAsync(run);
-            }
+            turn.MessageStored(stored);
         }
     }
 

@@ -19,9 +19,14 @@ public static class ChatExtensions
             options.AddFilter<HubErrorFilter>();
         }).AddMessagePackProtocol();
         builder.Services.TryAddSingleton<IReplyRegistry, SingleNodeReplyRegistry>();
-        builder.Services.AddSingleton<ReplyCoordinator>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyCoordinator>());
-        builder.Services.AddSingleton<IConversationEvents>(sp => sp.GetRequiredService<ReplyCoordinator>());
+        builder.Services.AddSingleton<ReplyEnding>();
+        builder.Services.AddSingleton<ReplyTurns>();
+        builder.Services.AddSingleton<ReplySlots>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplySlots>());
+        builder.Services.AddSingleton<IConversationEvents>(sp => sp.GetRequiredService<ReplySlots>());
+        builder.Services.AddSingleton<ILocalReplies>(sp => sp.GetRequiredService<ReplySlots>());
+        // With Redis the surviving nodes end the replies of a node that died; alone, the node ends its own at start-up.
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Redis"))) builder.Services.AddHostedService<InterruptedReplies>();
         return builder;
     }
 

@@ -6,7 +6,7 @@ using ChatHub.Observability;
 namespace ChatHub.Chat;
 
 /// <summary>
-/// Sends one reply's text to its watchers as <see cref="IChatClient.ReplyDelta"/>s, in the order the
+/// Sends one reply's text to its watchers as <see cref="IChatHubClient.ReplyDelta"/>s, in the order the
 /// model wrote it. A piece that comes a window or more after the last delta goes out at once; pieces
 /// that come faster wait out the window and go out together, as one delta with their text joined. A
 /// stream slower than the window (40 tokens/s is one every 25 ms) is sent token by token with no
@@ -20,14 +20,14 @@ public sealed class DeltaStream
     private readonly Channel<string> _pieces = Channel.CreateUnbounded<string>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly ReplyRun _run;
-    private readonly IChatClient _watchers;
+    private readonly IChatHubClient _watchers;
     private readonly IReplyRegistry _registry;
     private readonly ReplyTelemetry _telemetry;
     private readonly TimeSpan _window;
     private readonly TimeProvider _clock;
     private readonly Task _sending;
 
-    public DeltaStream(ReplyRun run, IChatClient watchers, IReplyRegistry registry, ReplyTelemetry telemetry, TimeSpan window, TimeProvider clock)
+    public DeltaStream(ReplyRun run, IChatHubClient watchers, IReplyRegistry registry, ReplyTelemetry telemetry, TimeSpan window, TimeProvider clock)
     {
         (_run, _watchers, _registry, _telemetry, _window, _clock) = (run, watchers, registry, telemetry, window, clock);
         _sending = SendAsync();

@@ -30,7 +30,6 @@ public sealed class ReplyRun(string conversationId, string userId, string replyI
     /// <summary>The most tokens the user's role allows this reply.</summary>
     public int MaxTokens { get; init; } = int.MaxValue;
     public CancellationToken Token => _cancellation.Token;
-    public Task Completion { get; set; } = Task.CompletedTask;
 
     public CutReason Cut
     {

@@ -9,7 +9,8 @@ public sealed record Conversation(
 
 /// <summary>
 /// One element of a conversation's <c>messages</c> array. A user message carries the client's
-/// id and the id its reply will get; a reply carries the message it answers and how it ended.
+/// id and the id its reply will get; a reply carries the message it answers, how it ended and,
+/// for some failures, why (<see cref="Contracts.MessageValues.ErrorInterrupted"/>).
 /// </summary>
 public sealed record StoredMessage(
     string Id,
@@ -19,7 +20,11 @@ public sealed record StoredMessage(
     string? ClientMessageId = null,
     string? ReplyId = null,
     string? InReplyTo = null,
-    string? Status = null);
+    string? Status = null,
+    string? Error = null);
+
+/// <summary>A user message whose reply was never stored: its node stopped while writing it.</summary>
+public sealed record UnansweredMessage(string ConversationId, StoredMessage Message);
 
 /// <param name="Appended">False when a message with the same client message id was already there; <paramref name="Message"/> is then that one.</param>
 public sealed record AppendResult(StoredMessage Message, bool Appended);
@@ -58,4 +63,11 @@ public interface IConversationStore
     /// (or the latest when null). Null when the user has no such conversation.
     /// </summary>
     Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every conversation whose last message is a user message waiting for its reply. Replies are stored
+    /// however they end, so only a node that stopped mid-reply leaves one; a new message is refused
+    /// while a reply runs, so only the last message can be waiting.
+    /// </summary>
+    Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken cancellationToken);
 }

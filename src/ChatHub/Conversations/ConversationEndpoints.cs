@@ -88,5 +88,6 @@ public static class ConversationMapping
         Status = m.Status,
         ClientMessageId = m.ClientMessageId,
         InReplyTo = m.InReplyTo,
+        Error = m.Error,
     };
 }

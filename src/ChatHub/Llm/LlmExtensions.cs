@@ -1,14 +1,13 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using IModelClient = Microsoft.Extensions.AI.IChatClient;
 
 namespace ChatHub.Llm;
 
 public static class LlmExtensions
 {
     /// <summary>
-    /// The model behind <see cref="IModelClient"/>: the OpenAI-compatible endpoint in <c>Llm:Endpoint</c>
+    /// The model behind <see cref="IChatClient"/>: the OpenAI-compatible endpoint in <c>Llm:Endpoint</c>
     /// behind retries, a first-token limit and a circuit breaker, or the simulated model when it is unset.
     /// Also <see cref="PromptBuilder"/> and <see cref="TimeProvider"/>.
     /// </summary>
@@ -25,7 +24,7 @@ public static class LlmExtensions
         return builder;
     }
 
-    private static IModelClient CreateModel(IServiceProvider services)
+    private static IChatClient CreateModel(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<LlmOptions>>().Value;
         var timeProvider = services.GetRequiredService<TimeProvider>();

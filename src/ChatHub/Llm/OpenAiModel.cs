@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using OpenAI;
-using IModelClient = Microsoft.Extensions.AI.IChatClient;
 
 namespace ChatHub.Llm;
 
@@ -16,7 +15,7 @@ internal static class OpenAiModel
     // first-token limit is the tighter bound before the first token, so this must not be shorter.
     private static readonly TimeSpan MinimumStallTimeout = TimeSpan.FromSeconds(30);
 
-    public static IModelClient Create(LlmOptions options)
+    public static IChatClient Create(LlmOptions options)
     {
         var clientOptions = new OpenAIClientOptions
         {

@@ -5,7 +5,6 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
-using IModelClient = Microsoft.Extensions.AI.IChatClient;
 
 namespace ChatHub.Llm;
 
@@ -20,12 +19,12 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
 {
     private readonly ResiliencePipeline pipeline;
 
-    public ResilientChatClient(IModelClient innerClient, LlmOptions options, TimeProvider timeProvider, ILogger<ResilientChatClient> logger)
+    public ResilientChatClient(IChatClient innerClient, LlmOptions options, TimeProvider timeProvider, ILogger<ResilientChatClient> logger)
         : this(innerClient, options, ResilienceTuning.Default, timeProvider, logger)
     {
     }
 
-    internal ResilientChatClient(IModelClient innerClient, LlmOptions options, ResilienceTuning tuning, TimeProvider timeProvider, ILogger logger)
+    internal ResilientChatClient(IChatClient innerClient, LlmOptions options, ResilienceTuning tuning, TimeProvider timeProvider, ILogger logger)
         : base(innerClient) => pipeline = BuildPipeline(options, tuning, timeProvider, logger);
 
     public override Task<ChatResponse> GetResponseAsync(

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
-using StackExchange.Redis;
 
 namespace ChatHub.ScaleOut;
 
@@ -10,21 +9,21 @@ namespace ChatHub.ScaleOut;
 /// connections instead of being lost, and when Redis returns, the connections and groups that came
 /// meanwhile are registered with the backplane again.
 /// </summary>
-public sealed partial class FailoverHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
+public sealed class FailoverHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
 {
     private readonly DefaultHubLifetimeManager<THub> _local;
     private readonly RedisHubLifetimeManager<THub> _redis;
-    private readonly IConnectionMultiplexer _multiplexer;
-    private readonly ILogger _logger;
+    private readonly RedisGuard _guard;
     private readonly ConcurrentDictionary<string, Member> _members = new();
 
-    public FailoverHubLifetimeManager(IServiceProvider services, IConnectionMultiplexer multiplexer, ILogger<FailoverHubLifetimeManager<THub>> logger)
+    public FailoverHubLifetimeManager(IServiceProvider services, RedisGuard guard)
     {
         _local = ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<THub>>(services);
         _redis = ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<THub>>(services);
-        _multiplexer = multiplexer;
-        _logger = logger;
-        _multiplexer.ConnectionRestored += (_, _) => _ = RejoinAsync();
+        _guard = guard;
+        // A lost connection, or a Redis that stalled and answers again: either way, register what came meanwhile.
+        guard.Redis.ConnectionRestored += (_, _) => _ = RejoinAsync();
+        guard.Restored += () => _ = RejoinAsync();
     }
 
     private sealed class Member(HubConnectionContext connection)
@@ -97,24 +96,12 @@ public sealed partial class FailoverHubLifetimeManager<THub> : HubLifetimeManage
     /// <summary>Through the backplane while it is up (it delivers to this node too), else to this node's connections only.</summary>
     private async Task SendAsync(Func<HubLifetimeManager<THub>, Task> send)
     {
-        if (_multiplexer.IsConnected && await TryRedisAsync(() => send(_redis))) return;
+        if (await TryRedisAsync(() => send(_redis))) return;
         await send(_local);
     }
 
-    private async Task<bool> TryRedisAsync(Func<Task> action)
-    {
-        if (!_multiplexer.IsConnected) return false;
-        try
-        {
-            await action();
-            return true;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogBackplaneFailed(_logger, ex);
-            return false;
-        }
-    }
+    /// <summary>Bounded, and false on any failure (which <see cref="RedisGuard"/> logs): the caller then does without Redis.</summary>
+    private Task<bool> TryRedisAsync(Func<Task> action) => _guard.TryAsync(action);
 
     private async Task RejoinAsync()
     {
@@ -128,7 +115,4 @@ public sealed partial class FailoverHubLifetimeManager<THub> : HubLifetimeManage
             member.OnBackplane = ok;
         }
     }
-
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "The Redis backplane failed; delivering to this node's connections only")]
-    private static partial void LogBackplaneFailed(ILogger logger, Exception exception);
 }

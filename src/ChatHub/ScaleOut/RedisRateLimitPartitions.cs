@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using ChatHub.Quotas;
 using RedisRateLimiting;
-using StackExchange.Redis;
 
 namespace ChatHub.ScaleOut;
 
@@ -9,21 +8,21 @@ namespace ChatHub.ScaleOut;
 /// Rate limits every node counts together: RedisRateLimiting's token bucket, keyed under the
 /// deployment's prefix. While Redis is unreachable each node counts alone rather than refusing everyone.
 /// </summary>
-public sealed class RedisRateLimitPartitions(IConnectionMultiplexer redis, RedisKeys keys, InMemoryRateLimitPartitions local) : IRateLimitPartitions
+public sealed class RedisRateLimitPartitions(RedisGuard guard, RedisKeys keys, InMemoryRateLimitPartitions local) : IRateLimitPartitions
 {
     public RateLimitPartition<string> PerMinute(string key, int permitsPerMinute) =>
         RateLimitPartition.Get(key, k => new FailoverRateLimiter(
-            redis,
+            guard,
             new RedisTokenBucketRateLimiter<string>($"{keys.Prefix}:ratelimit:{k}", new RedisTokenBucketRateLimiterOptions
             {
-                ConnectionMultiplexerFactory = () => redis,
+                ConnectionMultiplexerFactory = () => guard.Redis,
                 TokenLimit = permitsPerMinute,
                 TokensPerPeriod = 1,
                 ReplenishmentPeriod = TimeSpan.FromMinutes(1) / permitsPerMinute,
             }),
             local.PerMinute(k, permitsPerMinute).Factory(k)));
 
-    private sealed class FailoverRateLimiter(IConnectionMultiplexer redis, RateLimiter shared, RateLimiter alone) : RateLimiter
+    private sealed class FailoverRateLimiter(RedisGuard guard, RateLimiter shared, RateLimiter alone) : RateLimiter
     {
         public override TimeSpan? IdleDuration => alone.IdleDuration;
 
@@ -31,26 +30,28 @@ public sealed class RedisRateLimitPartitions(IConnectionMultiplexer redis, Redis
 
         protected override RateLimitLease AttemptAcquireCore(int permitCount)
         {
-            if (!redis.IsConnected) return alone.AttemptAcquire(permitCount);
+            if (!guard.Usable) return alone.AttemptAcquire(permitCount);
             try
             {
                 return shared.AttemptAcquire(permitCount);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (RedisGuard.IsFailure(ex))
             {
+                guard.Failed(ex);
                 return alone.AttemptAcquire(permitCount);
             }
         }
 
         protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
         {
-            if (!redis.IsConnected) return await alone.AcquireAsync(permitCount, cancellationToken);
+            if (!guard.Usable) return await alone.AcquireAsync(permitCount, cancellationToken);
             try
             {
                 return await shared.AcquireAsync(permitCount, cancellationToken);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (RedisGuard.IsFailure(ex))
             {
+                guard.Failed(ex);
                 return await alone.AcquireAsync(permitCount, cancellationToken);
             }
         }

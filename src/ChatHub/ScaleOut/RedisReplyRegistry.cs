@@ -9,13 +9,13 @@ namespace ChatHub.ScaleOut;
 /// The replies in flight, as every node sees them. Each reply holds a lease that its node renews;
 /// a reply whose lease ran out belongs to a node that died, and <see cref="ClaimOrphansAsync"/>
 /// hands it to exactly one surviving node. While Redis is unreachable the node works alone: it
-/// refuses nothing on Redis' account and its own watchers still get everything.
+/// refuses nothing on Redis' account and its own watchers still get everything. Every call goes
+/// through <see cref="RedisGuard"/>, so none of them throws or waits longer than <c>Redis:CommandTimeout</c>.
 /// </summary>
 public sealed class RedisReplyRegistry(
-    IConnectionMultiplexer redis,
+    RedisGuard guard,
     RedisKeys keys,
-    IOptions<ScaleOutOptions> options,
-    ILogger<RedisReplyRegistry> logger) : IReplyRegistry
+    IOptions<ScaleOutOptions> options) : IReplyRegistry
 {
     private const int Busy = 1;
     private const int UserLimit = 2;
@@ -77,12 +77,10 @@ public sealed class RedisReplyRegistry(
         return ids
         """);
 
-    private IDatabase Db => redis.GetDatabase();
     private long LeaseMs => (long)options.Value.ReplyLease.TotalMilliseconds;
 
     public async ValueTask<string?> TryReserveAsync(ReplyRun run, int perUserLimit)
     {
-        if (!redis.IsConnected) return null;
         var result = (int)await EvaluateAsync(ReserveScript, Parameters(run, perUserLimit), fallback: 0);
         return result switch
         {
@@ -92,31 +90,22 @@ public sealed class RedisReplyRegistry(
         };
     }
 
-    public async ValueTask RecordDeltaAsync(ReplyRun run, string text, int seq)
-    {
-        if (!redis.IsConnected) return;
+    public async ValueTask RecordDeltaAsync(ReplyRun run, string text, int seq) =>
         await EvaluateAsync(DeltaScript, new { text = keys.ReplyText(run.ReplyId), reply = keys.Reply(run.ReplyId), delta = text, seq }, fallback: 0);
-    }
 
     /// <summary>Keeps this node's replies alive; a node that stops renewing is taken for dead.</summary>
     public async Task RenewAsync(IEnumerable<ReplyRun> runs)
     {
-        if (!redis.IsConnected) return;
         foreach (var run in runs)
         {
             await EvaluateAsync(RenewScript, Parameters(run), fallback: 0);
         }
     }
 
-    public async ValueTask ReleaseAsync(ReplyRun run)
-    {
-        if (!redis.IsConnected) return;
-        await EvaluateAsync(ReleaseScript, Parameters(run), fallback: 0);
-    }
+    public async ValueTask ReleaseAsync(ReplyRun run) => await EvaluateAsync(ReleaseScript, Parameters(run), fallback: 0);
 
     public async ValueTask<ActiveReply?> FindActiveAsync(string conversationId)
     {
-        if (!redis.IsConnected) return null;
         var result = await EvaluateAsync(SnapshotScript, new
         {
             conversation = keys.Conversation(conversationId),
@@ -127,47 +116,32 @@ public sealed class RedisReplyRegistry(
         return new ActiveReply { ReplyId = fields[0]!, InReplyTo = fields[1]!, Seq = (int)fields[2], Text = fields[3]! };
     }
 
-    public async ValueTask<bool> RequestStopAsync(string replyId, string userId)
+    public async ValueTask<bool> RequestStopAsync(string replyId, string userId) => await guard.TryAsync(async db =>
     {
-        if (!redis.IsConnected) return false;
-        try
-        {
-            if (await Db.HashGetAsync(keys.Reply(replyId), "userId") != userId) return false;
-            await redis.GetSubscriber().PublishAsync(keys.StopChannel, $"{replyId}|{userId}");
-            return true;
-        }
-        catch (RedisException ex)
-        {
-            Log.RedisFailed(logger, ex);
-            return false;
-        }
-    }
+        if (await db.HashGetAsync(keys.Reply(replyId), "userId") != userId) return false;
+        await guard.Redis.GetSubscriber().PublishAsync(keys.StopChannel, $"{replyId}|{userId}");
+        return true;
+    }, false);
 
-    public async ValueTask ConversationDeletedAsync(string conversationId)
-    {
-        if (!redis.IsConnected) return;
-        try
-        {
-            await redis.GetSubscriber().PublishAsync(keys.DeletedChannel, conversationId);
-        }
-        catch (RedisException ex)
-        {
-            Log.RedisFailed(logger, ex);
-        }
-    }
+    public async ValueTask ConversationDeletedAsync(string conversationId) =>
+        await guard.TryAsync(() => guard.Redis.GetSubscriber().PublishAsync(keys.DeletedChannel, conversationId));
 
     /// <summary>Replies whose node stopped renewing their lease, each handed to exactly one caller, with what was written.</summary>
     public async Task<IReadOnlyList<OrphanReply>> ClaimOrphansAsync()
     {
-        if (!redis.IsConnected) return [];
         var claimed = await EvaluateAsync(ClaimScript, new { active = keys.ActiveReplies }, fallback: RedisResult.Create(Array.Empty<RedisValue>()));
         var orphans = new List<OrphanReply>();
         foreach (var replyId in ((RedisValue[])claimed!).Select(v => (string)v!))
         {
-            var fields = await Db.HashGetAsync(keys.Reply(replyId), ["conversationId", "userId", "inReplyTo"]);
-            if (fields.Any(f => f.IsNull)) continue;
-            var run = new ReplyRun(fields[0]!, fields[1]!, replyId, fields[2]!);
-            orphans.Add(new OrphanReply(run, (string?)await Db.StringGetAsync(keys.ReplyText(replyId)) ?? ""));
+            // The claim is made: an orphan whose details cannot be read now is still ended, with what is known.
+            var orphan = await guard.TryAsync(async db =>
+            {
+                var fields = await db.HashGetAsync(keys.Reply(replyId), ["conversationId", "userId", "inReplyTo"]);
+                if (fields.Any(f => f.IsNull)) return null;
+                var run = new ReplyRun(fields[0]!, fields[1]!, replyId, fields[2]!);
+                return new OrphanReply(run, (string?)await db.StringGetAsync(keys.ReplyText(replyId)) ?? "");
+            }, (OrphanReply?)null);
+            if (orphan is not null) orphans.Add(orphan);
         }
         return orphans;
     }
@@ -189,18 +163,8 @@ public sealed class RedisReplyRegistry(
     };
 
     /// <summary>Runs a script; when Redis fails the node goes on alone, so the caller gets its fallback.</summary>
-    private async Task<RedisResult> EvaluateAsync(LuaScript script, object parameters, RedisResult fallback)
-    {
-        try
-        {
-            return await Db.ScriptEvaluateAsync(script, parameters);
-        }
-        catch (RedisException ex)
-        {
-            Log.RedisFailed(logger, ex);
-            return fallback;
-        }
-    }
+    private Task<RedisResult> EvaluateAsync(LuaScript script, object parameters, RedisResult fallback) =>
+        guard.TryAsync(db => db.ScriptEvaluateAsync(script, parameters), fallback);
 
     private async Task<RedisResult> EvaluateAsync(LuaScript script, object parameters, int fallback) =>
         await EvaluateAsync(script, parameters, RedisResult.Create(fallback));

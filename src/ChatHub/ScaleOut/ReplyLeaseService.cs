@@ -12,9 +12,9 @@ namespace ChatHub.ScaleOut;
 /// </summary>
 public sealed class ReplyLeaseService(
     RedisReplyRegistry registry,
-    ReplyCoordinator coordinator,
+    ILocalReplies replies,
     UserConnections connections,
-    IConnectionMultiplexer redis,
+    RedisGuard guard,
     RedisKeys keys,
     IOptions<ScaleOutOptions> options,
     ILogger<ReplyLeaseService> logger) : BackgroundService
@@ -25,35 +25,27 @@ public sealed class ReplyLeaseService(
         using var timer = new PeriodicTimer(options.Value.ReplyLease / 3);
         do
         {
-            try
+            // Each call is bounded and gives up quietly (RedisGuard): the loop goes on whatever Redis does.
+            subscribed = subscribed || await guard.TryAsync(SubscribeAsync);
+            await registry.RenewAsync(replies.Running());
+            foreach (var orphan in await registry.ClaimOrphansAsync())
             {
-                subscribed = subscribed || await SubscribeAsync();
-                await registry.RenewAsync(coordinator.LocalRuns());
-                foreach (var orphan in await registry.ClaimOrphansAsync())
-                {
-                    Log.OrphanClaimed(logger, orphan.Run.ReplyId);
-                    await coordinator.FinishOrphanAsync(orphan);
-                }
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                Log.RedisFailed(logger, ex);
+                Log.OrphanClaimed(logger, orphan.Run.ReplyId);
+                await replies.FinishOrphanAsync(orphan);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task<bool> SubscribeAsync()
+    private async Task SubscribeAsync()
     {
-        if (!redis.IsConnected) return false;
-        var subscriber = redis.GetSubscriber();
+        var subscriber = guard.Redis.GetSubscriber();
         await subscriber.SubscribeAsync(keys.StopChannel, (_, message) =>
         {
-            if (((string?)message)?.Split('|') is [var replyId, var userId]) coordinator.StopLocal(replyId, userId);
+            if (((string?)message)?.Split('|') is [var replyId, var userId]) replies.Stop(replyId, userId);
         });
-        await subscriber.SubscribeAsync(keys.DeletedChannel, (_, message) => coordinator.DeletedLocal(message!));
+        await subscriber.SubscribeAsync(keys.DeletedChannel, (_, message) => replies.EndForDeletedConversation(message!));
         await subscriber.SubscribeAsync(keys.SessionsEndedChannel, (_, message) => connections.CloseLocal(message!));
-        return true;
     }
 }
 

@@ -24,6 +24,7 @@ public static class ScaleOutExtensions
         var services = builder.Services;
         services.AddOptions<ScaleOutOptions>().BindConfiguration(ScaleOutOptions.Section)
             .Validate(o => o.ChannelPrefix.Length > 0 && o.ReplyLease >= TimeSpan.FromSeconds(1), "Redis:ChannelPrefix must be set and Redis:ReplyLease at least 1 s.")
+            .Validate(o => o.CommandTimeout >= TimeSpan.FromMilliseconds(50) && o.CommandTimeout <= o.ReplyLease, "Redis:CommandTimeout must be at least 50 ms and at most Redis:ReplyLease.")
             .ValidateOnStart();
         var prefix = builder.Configuration[$"{ScaleOutOptions.Section}:{nameof(ScaleOutOptions.ChannelPrefix)}"] is { Length: > 0 } p ? p : new ScaleOutOptions().ChannelPrefix;
         var keys = new RedisKeys(prefix);
@@ -34,8 +35,12 @@ public static class ScaleOutExtensions
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = 2000;
+        // Every command is bounded: StackExchange.Redis' own timeout is the key's, and RedisGuard holds each call to it too.
+        var commandTimeout = builder.Configuration.GetSection(ScaleOutOptions.Section).Get<ScaleOutOptions>()?.CommandTimeout ?? new ScaleOutOptions().CommandTimeout;
+        configuration.AsyncTimeout = configuration.SyncTimeout = (int)Math.Max(1, commandTimeout.TotalMilliseconds);
         var multiplexer = ConnectionMultiplexer.Connect(configuration);
         services.AddSingleton<IConnectionMultiplexer>(multiplexer);
+        services.AddSingleton<RedisGuard>();
 
         services.AddSignalR().AddStackExchangeRedis(options =>
         {
@@ -59,23 +64,11 @@ public static class ScaleOutExtensions
         return builder;
     }
 
-    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    private sealed class RedisHealthCheck(RedisGuard redis) : IHealthCheck
     {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                if (redis.IsConnected)
-                {
-                    await redis.GetDatabase().PingAsync();
-                    return HealthCheckResult.Healthy();
-                }
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                return HealthCheckResult.Degraded("Redis is unreachable: this node serves only its own connections.", ex);
-            }
-            return HealthCheckResult.Degraded("Redis is unreachable: this node serves only its own connections.");
-        }
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            await redis.TryAsync(() => redis.Redis.GetDatabase().PingAsync())
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Degraded("Redis is unreachable: this node serves only its own connections.");
     }
 }

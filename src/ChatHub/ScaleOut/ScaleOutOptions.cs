@@ -10,4 +10,7 @@ public sealed class ScaleOutOptions
 
     /// <summary>How long a reply's node may stay silent before other nodes take it for dead and end the reply.</summary>
     public TimeSpan ReplyLease { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>The longest any one call to Redis may take; one that takes longer counts as Redis failing.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -27,7 +27,7 @@ public sealed class DeltaStreamTests
         Assert.Equal("first ", run.Text);
     }
 
-    private sealed class FailingWatchers : IChatClient
+    private sealed class FailingWatchers : IChatHubClient
     {
         public const string Error = "the connection is gone";
         public Task MessageAppended(MessageAppended message) => Task.CompletedTask;

@@ -163,6 +163,9 @@ public sealed class RemoteModelTests
         Assert.Equal("The character cannot reply right now. Please try again in a moment.", failed.Error);
         Assert.Equal("", failed.PartialText);
         Assert.Equal(2, (await fake.WaitForRequestsAsync(2, Ct)).Count);
-        Assert.Equal([sent.UserMessageId], (await user.MessagesAsync(conversation.Id)).Select(m => m.Id));
+        // Stored even with no text: every message that asked for a reply has one, so none looks cut by a crash.
+        var stored = await user.MessagesAsync(conversation.Id);
+        Assert.Equal([sent.UserMessageId, sent.ReplyId], stored.Select(m => m.Id));
+        Assert.Equal(("", MessageValues.StatusFailed, null), (stored[1].Message, stored[1].Status, stored[1].Error));
     }
 }

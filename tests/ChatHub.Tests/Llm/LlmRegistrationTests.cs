@@ -3,7 +3,6 @@ using ChatHub.Llm;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using static ChatHub.Tests.Llm.LlmTestData;
-using IModelClient = Microsoft.Extensions.AI.IChatClient;
 
 namespace ChatHub.Tests.Llm;
 
@@ -16,7 +15,7 @@ public sealed class LlmRegistrationTests
         await using var app = Build([new("Llm:Simulated:TimeToFirstTokenMs", "0"), new("Llm:Simulated:TokensPerSecond", "0")], logs);
         await app.StartAsync(Ct).WaitAsync(WaitLimit, Ct);
 
-        var model = app.Services.GetRequiredService<IModelClient>();
+        var model = app.Services.GetRequiredService<IChatClient>();
         var request = app.Services.GetRequiredService<PromptBuilder>().Build(Batman(), [User("Hello")]);
         var reply = await model.GetResponseAsync(request.Messages, request.Options, Ct).WaitAsync(WaitLimit, Ct);
 
@@ -43,7 +42,7 @@ public sealed class LlmRegistrationTests
         await using var app = Build(fake.LlmConfiguration);
         await app.StartAsync(Ct).WaitAsync(WaitLimit, Ct);
 
-        var model = app.Services.GetRequiredService<IModelClient>();
+        var model = app.Services.GetRequiredService<IChatClient>();
         var texts = await ReadTextAsync(model.GetStreamingResponseAsync("Hello", cancellationToken: Ct)).WaitAsync(WaitLimit, Ct);
 
         Assert.NotNull(model.GetService<ResilientChatClient>());

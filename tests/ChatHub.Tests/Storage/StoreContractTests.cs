@@ -396,6 +396,28 @@ public abstract class StoreContractTests
         Assert.Equal(expected, actual with { Traits = expected.Traits, KnowledgeBase = expected.KnowledgeBase });
     }
 
+    [Fact]
+    public async Task OnlyALastUserMessageWithoutItsReplyIsListedAsUnanswered()
+    {
+        await using var stores = await OpenStoresAsync();
+        var (waiting, answered, failedQuietly) = (await CreateConversationAsync(stores), await CreateConversationAsync(stores), await CreateConversationAsync(stores));
+        var question = UserMessage();
+        await stores.Conversations.AppendUserMessageAsync(waiting.Id, waiting.UserId, UserMessage(), Ct);
+        await stores.Conversations.AppendUserMessageAsync(waiting.Id, waiting.UserId, question, Ct);
+        var done = UserMessage();
+        await stores.Conversations.AppendUserMessageAsync(answered.Id, answered.UserId, done, Ct);
+        await stores.Conversations.AppendReplyAsync(answered.Id, Reply(done), Ct);
+        var interrupted = UserMessage();
+        await stores.Conversations.AppendUserMessageAsync(failedQuietly.Id, failedQuietly.UserId, interrupted, Ct);
+        var stored = Reply(interrupted, MessageValues.StatusFailed) with { Text = "", Error = MessageValues.ErrorInterrupted };
+        await stores.Conversations.AppendReplyAsync(failedQuietly.Id, stored, Ct);
+
+        var unanswered = await stores.Conversations.ListUnansweredAsync(Ct);
+
+        Assert.Equal([new UnansweredMessage(waiting.Id, question)], unanswered);
+        Assert.Equal(stored, (await AllMessagesAsync(stores, failedQuietly))[^1]);
+    }
+
     /// <summary>A conversation of its own user (a fresh id unless given).</summary>
     private static async Task<Conversation> CreateConversationAsync(Stores stores, string? userId = null, DateTimeOffset? updatedAt = null)
     {

@@ -51,6 +51,7 @@ public sealed class HookedConversationStore : IConversationStore
         _inner.FindByClientMessageIdAsync(conversationId, userId, clientMessageId, ct);
     public Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken ct) =>
         _inner.GetMessagesAsync(conversationId, userId, limit, beforeId, ct);
+    public Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken ct) => _inner.ListUnansweredAsync(ct);
 
     public async Task<AppendResult?> AppendUserMessageAsync(string conversationId, string userId, StoredMessage message, CancellationToken ct)
     {

@@ -33,7 +33,7 @@ public sealed class NodeProcess : IAsyncDisposable
             {
                 return http.GetAsync("/health/live").GetAwaiter().GetResult().IsSuccessStatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 return false;
             }

@@ -3,7 +3,7 @@ using ChatHub.Contracts;
 namespace ChatHub.Tests.Support;
 
 /// <summary>Every server event one connection received, in order, with bounded waits for the ones a test expects.</summary>
-public sealed class RecordedEvents : IChatClient
+public sealed class RecordedEvents : IChatHubClient
 {
     private readonly Lock _lock = new();
     private readonly List<object> _events = [];

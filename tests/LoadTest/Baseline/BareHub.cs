@@ -7,7 +7,7 @@ namespace ChatHub.LoadTest.Baseline;
 /// The bare minimum behind the same contract: no auth, no store, no model. It joins the caller to
 /// the conversation's group and streams made-up deltas to the group, as the real hub does.
 /// </summary>
-public sealed class BareHub(BareStreamer streamer) : Hub<IChatClient>, IChatHub
+public sealed class BareHub(BareStreamer streamer) : Hub<IChatHubClient>, IChatHub
 {
     public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
     {

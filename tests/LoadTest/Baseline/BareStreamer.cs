@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace ChatHub.LoadTest.Baseline;
 
 /// <summary>Streams a reply apart from the hub invocation, like the real reply coordinator.</summary>
-public sealed class BareStreamer(IHubContext<BareHub, IChatClient> hub, BarePace pace, TimeProvider clock)
+public sealed class BareStreamer(IHubContext<BareHub, IChatHubClient> hub, BarePace pace, TimeProvider clock)
 {
     public void Start(string conversationId, SendMessageResult sent) => _ = Task.Run(() => StreamAsync(conversationId, sent));
 

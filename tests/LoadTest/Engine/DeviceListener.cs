@@ -7,7 +7,7 @@ namespace ChatHub.LoadTest.Engine;
 /// One connection's events, filed by reply. Events may come before the SendMessage result that
 /// names the reply, so a trace is made by whichever side asks first.
 /// </summary>
-public sealed class DeviceListener(LiveCounters live) : IChatClient
+public sealed class DeviceListener(LiveCounters live) : IChatHubClient
 {
     private readonly ConcurrentDictionary<string, ReplyTrace> _replies = new();
 

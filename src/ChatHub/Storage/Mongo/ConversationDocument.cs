@@ -70,6 +70,9 @@ internal sealed class MessageDocument
     [BsonElement("status"), BsonIgnoreIfNull]
     public string? Status { get; set; }
 
+    [BsonElement("error"), BsonIgnoreIfNull]
+    public string? Error { get; set; }
+
     public static MessageDocument From(StoredMessage message) => new()
     {
         Id = ObjectId.Parse(message.Id),
@@ -80,6 +83,7 @@ internal sealed class MessageDocument
         ReplyId = message.ReplyId is null ? null : ObjectId.Parse(message.ReplyId),
         InReplyTo = message.InReplyTo is null ? null : ObjectId.Parse(message.InReplyTo),
         Status = message.Status,
+        Error = message.Error,
     };
 
     public StoredMessage ToStoredMessage() => new(
@@ -90,5 +94,6 @@ internal sealed class MessageDocument
         ClientMessageId,
         ReplyId?.ToString(),
         InReplyTo?.ToString(),
-        Status);
+        Status,
+        Error);
 }

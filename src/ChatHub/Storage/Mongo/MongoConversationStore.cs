@@ -1,3 +1,4 @@
+using ChatHub.Contracts;
 using ChatHub.Conversations;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -124,6 +125,19 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
         var start = Math.Max(0, index - limit);
         var page = await FindMessagesAsync(owner, Projection.Slice(d => d.Messages, start, index - start), cancellationToken);
         return page is null ? null : new MessageSlice(page, HasMore: start > 0);
+    }
+
+    public async Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken cancellationToken)
+    {
+        // Only the last message can be waiting; the filter keeps conversations whose messages include a user message with a reply id.
+        var candidates = conversations.Find(Filter.ElemMatch(d => d.Messages, m => m.Sender == MessageValues.SenderUser && m.ReplyId != null))
+            .Project<ConversationDocument>(Projection.Slice(d => d.Messages, -1));
+        var unanswered = new List<UnansweredMessage>();
+        await candidates.ForEachAsync(d =>
+        {
+            if (d.Messages is [{ Sender: MessageValues.SenderUser, ReplyId: not null } last]) unanswered.Add(new UnansweredMessage(d.Id.ToString(), last.ToStoredMessage()));
+        }, cancellationToken);
+        return unanswered;
     }
 
     internal static FilterDefinition<ConversationDocument> OwnerFilter(ObjectId id, ObjectId userId) =>

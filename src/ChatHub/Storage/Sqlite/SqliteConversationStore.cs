@@ -6,7 +6,7 @@ namespace ChatHub.Storage.Sqlite;
 public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatcher appends) : IConversationStore
 {
     private const string ConversationColumns = "id, user_id, character_id, created_at, updated_at";
-    internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status";
+    internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status, error";
 
     public async Task CreateAsync(Conversation c, CancellationToken cancellationToken)
     {
@@ -80,6 +80,23 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         return new MessageSlice(page, newestFirst.Count > limit);
     }
 
+    public async Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        // One probe of the primary key per conversation for its last position.
+        await using var command = connection.Command(
+            $"""
+            SELECT m.conversation_id, {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
+            FROM (SELECT conversation_id, MAX(position) AS last FROM messages GROUP BY conversation_id) l
+            JOIN messages m ON m.conversation_id = l.conversation_id AND m.position = l.last
+            WHERE m.sender = 'user' AND m.reply_id IS NOT NULL
+            """);
+        var list = new List<UnansweredMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) list.Add(new UnansweredMessage(reader.GetString(0), ReadMessage(reader, 1)));
+        return list;
+    }
+
     private static async Task<Conversation?> GetAsync(SqliteConnection connection, string id, string userId, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(
@@ -102,11 +119,12 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
     {
         var list = new List<StoredMessage>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new StoredMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3),
-                reader.GetNullableString(4), reader.GetNullableString(5), reader.GetNullableString(6), reader.GetNullableString(7)));
-        }
+        while (await reader.ReadAsync(cancellationToken)) list.Add(ReadMessage(reader, 0));
         return list;
     }
+
+    private static StoredMessage ReadMessage(SqliteDataReader reader, int first) => new(
+        reader.GetString(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetTime(first + 3),
+        reader.GetNullableString(first + 4), reader.GetNullableString(first + 5), reader.GetNullableString(first + 6),
+        reader.GetNullableString(first + 7), reader.GetNullableString(first + 8));
 }

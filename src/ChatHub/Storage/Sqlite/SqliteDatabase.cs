@@ -68,6 +68,7 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         command.CommandText = Schema + string.Concat(Enum.GetValues<OneTimeTokenKind>().Select(OneTimeTokenSchema));
         await command.ExecuteNonQueryAsync(cancellationToken);
         await AddColumnIfMissingAsync(connection, "users", "token_version", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
+        await AddColumnIfMissingAsync(connection, "messages", "error", "TEXT", cancellationToken);
     }
 
     /// <summary>
@@ -174,6 +175,7 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
             reply_id TEXT,
             in_reply_to TEXT,
             status TEXT,
+            error TEXT,
             PRIMARY KEY (conversation_id, position)
         );
         CREATE UNIQUE INDEX IF NOT EXISTS messages_by_id ON messages (conversation_id, id);

@@ -1,0 +1,31 @@
+using ChatHub.Contracts;
+using ChatHub.Conversations;
+using ChatHub.Infrastructure;
+
+namespace ChatHub.Chat;
+
+/// <summary>
+/// A node with no Redis has no survivor to end the replies it was writing when it died (a kill, a
+/// crash, a power cut): it ends them itself at start-up, before it serves. Every user message that
+/// asked for a reply and has none gets one, failed and marked <see cref="MessageValues.ErrorInterrupted"/>.
+/// Each is one append at most once per reply id, so running this twice, or on two nodes, stores each once.
+/// </summary>
+public sealed partial class InterruptedReplies(IConversationStore conversations, TimeProvider clock, ILogger<InterruptedReplies> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var unanswered = await conversations.ListUnansweredAsync(cancellationToken);
+        foreach (var (conversationId, message) in unanswered)
+        {
+            var reply = new StoredMessage(message.ReplyId!, MessageValues.SenderAi, "", clock.UtcNowMs(),
+                InReplyTo: message.Id, Status: MessageValues.StatusFailed, Error: MessageValues.ErrorInterrupted);
+            await conversations.AppendReplyAsync(conversationId, reply, cancellationToken);
+        }
+        if (unanswered.Count > 0) LogEnded(logger, unanswered.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "{Count} replies were cut by the last shutdown; stored as interrupted")]
+    private static partial void LogEnded(ILogger logger, int count);
+}

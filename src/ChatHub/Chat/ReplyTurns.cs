@@ -1,0 +1,43 @@
+using ChatHub.Characters;
+using ChatHub.Contracts;
+using ChatHub.Conversations;
+using ChatHub.Llm;
+using ChatHub.Observability;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace ChatHub.Chat;
+
+/// <summary>What every <see cref="ReplyTurn"/> needs; the hub starts turns through it.</summary>
+public sealed class ReplyTurns(
+    IHubContext<CharacterChatHub, IChatHubClient> hub,
+    IConversationStore conversations,
+    CharacterCache characters,
+    PromptBuilder prompts,
+    IChatClient model,
+    IReplyRegistry registry,
+    ReplyEnding ending,
+    IOptions<ChatSettings> settings,
+    ChatMetrics metrics,
+    TimeProvider clock,
+    ILogger<ReplyTurn> logger)
+{
+    internal IHubContext<CharacterChatHub, IChatHubClient> Hub => hub;
+    internal IConversationStore Conversations => conversations;
+    internal CharacterCache Characters => characters;
+    internal PromptBuilder Prompts => prompts;
+    internal IChatClient Model => model;
+    internal IReplyRegistry Registry => registry;
+    internal ReplyEnding Ending => ending;
+    internal ChatSettings Settings => settings.Value;
+    internal ChatMetrics Metrics => metrics;
+    internal TimeProvider Clock => clock;
+    internal ILogger<ReplyTurn> Logger => logger;
+
+    /// <summary>
+    /// Starts the turn that answers <paramref name="message"/>, which may still be committing: the model is
+    /// asked at once, so its wait and the commit's overlap. The turn owns <paramref name="slot"/> from here.
+    /// </summary>
+    public ReplyTurn Start(ReplySlot slot, Conversation conversation, StoredMessage message) => new(slot, conversation, message, this);
+}
