@@ -27,7 +27,20 @@ public sealed class NodeProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var node = new NodeProcess(process, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient { BaseAddress = node.BaseUri, Timeout = TimeSpan.FromSeconds(2) };
-        await RedisProcess.WaitUntilAsync(() =>
+        try
+        {
+            await WaitUntilServingAsync(http);
+        }
+        catch
+        {
+            await node.DisposeAsync(); // a node that never served is still a process to end
+            throw;
+        }
+        return node;
+    }
+
+    private static Task WaitUntilServingAsync(HttpClient http) =>
+        RedisProcess.WaitUntilAsync(() =>
         {
             try
             {
@@ -38,8 +51,6 @@ public sealed class NodeProcess : IAsyncDisposable
                 return false;
             }
         });
-        return node;
-    }
 
     /// <summary>SIGKILL: no shutdown, no drain, no goodbye to Redis.</summary>
     public async Task KillAsync()
