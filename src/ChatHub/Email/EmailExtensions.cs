@@ -11,6 +11,7 @@ public static class EmailExtensions
         builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations()
             .Validate(o => string.IsNullOrEmpty(o.Smtp.Host) || !string.IsNullOrWhiteSpace(o.From), "Email:From must be set when Email:Smtp:Host is.")
             .Validate(o => o.From is null || MailboxAddress.TryParse(o.From, out _), "Email:From must be an email address, optionally with a name: Name <address>.")
+            .Validate(o => o.RetryBackoff >= TimeSpan.FromMilliseconds(10) && o.RetryBackoff <= TimeSpan.FromHours(1), "Email:RetryBackoff must be between 00:00:00.01 and 01:00:00.")
             .ValidateOnStart();
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{EmailOptions.Section}:Smtp:Host"]))

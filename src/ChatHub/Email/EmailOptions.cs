@@ -17,6 +17,13 @@ public sealed class EmailOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
+    /// <summary>The wait before a failed mail is tried again; it doubles with each failure.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Attempts after which a mail is given up (logged as an error and counted).</summary>
+    [Range(1, 30)]
+    public int MaxAttempts { get; set; } = 8;
+
     /// <summary>
     /// The lines of a mail that hand over a token: a link when <see cref="LinkBaseUrl"/> is set, and the token itself
     /// for clients of the API. The token goes after '#', which browsers send to no server and no Referer carries.

@@ -1,3 +1,4 @@
+using ChatHub.Email;
 using ChatHub.Accounts;
 using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
@@ -23,6 +24,7 @@ public static class MongoStorageExtensions
         services.AddSingleton<ICharacterStore, MongoCharacterStore>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<ITwoFactorStore, MongoTwoFactorStore>();
+        services.AddSingleton<IMailOutbox, MongoMailOutbox>();
         services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.PasswordReset, (sp, _) =>
             new MongoOneTimeTokenStore<PasswordResetDocument>(sp.GetRequiredService<IMongoDatabase>().PasswordResets()));
         services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.AccountDeletion, (sp, _) =>

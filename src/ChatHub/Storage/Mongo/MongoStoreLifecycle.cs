@@ -5,6 +5,9 @@ namespace ChatHub.Storage.Mongo;
 
 internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifecycle
 {
+    internal static readonly CreateIndexModel<MailOutboxDocument> MailsByDue = new(
+        Builders<MailOutboxDocument>.IndexKeys.Ascending(d => d.DueAt));
+
     internal static readonly CreateIndexModel<UserDocument> UniqueEmail = new(
         Builders<UserDocument>.IndexKeys.Ascending(d => d.Email),
         new CreateIndexOptions { Unique = true });
@@ -83,6 +86,7 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
         await database.PasswordResets().Indexes.CreateManyAsync(OneTimeTokenIndexes<PasswordResetDocument>(), cancellationToken);
         await database.AccountDeletionRequests().Indexes.CreateManyAsync(OneTimeTokenIndexes<AccountDeletionRequestDocument>(), cancellationToken);
         await database.LoginChallenges().Indexes.CreateManyAsync(OneTimeTokenIndexes<LoginChallengeDocument>(), cancellationToken);
+        await database.MailOutbox().Indexes.CreateOneAsync(MailsByDue, cancellationToken: cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken) =>

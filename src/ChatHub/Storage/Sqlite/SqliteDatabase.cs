@@ -180,6 +180,14 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         );
         CREATE UNIQUE INDEX IF NOT EXISTS messages_by_id ON messages (conversation_id, id);
         CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id ON messages (conversation_id, client_message_id);
+        CREATE TABLE IF NOT EXISTS mail_outbox (
+            id TEXT PRIMARY KEY,
+            payload TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            due_at INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS mail_outbox_by_due ON mail_outbox (due_at);
         CREATE TABLE IF NOT EXISTS two_factor (
             user_id TEXT PRIMARY KEY,
             secret TEXT NOT NULL,

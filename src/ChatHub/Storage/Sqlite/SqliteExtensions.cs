@@ -4,6 +4,7 @@ using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
 using ChatHub.Conversations;
+using ChatHub.Email;
 using Microsoft.Data.Sqlite;
 
 namespace ChatHub.Storage.Sqlite;
@@ -22,6 +23,7 @@ public static class SqliteExtensions
         services.AddSingleton<ICharacterStore, SqliteCharacterStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ITwoFactorStore, SqliteTwoFactorStore>();
+        services.AddSingleton<IMailOutbox, SqliteMailOutbox>();
         foreach (var kind in Enum.GetValues<OneTimeTokenKind>())
         {
             services.AddKeyedSingleton<IOneTimeTokenStore>(kind, (sp, _) => new SqliteOneTimeTokenStore(sp.GetRequiredService<SqliteDatabase>(), kind));
