@@ -4,4 +4,6 @@ namespace ChatHub.Tests.Storage;
 public sealed class MongoStoreContractTests : StoreContractTests
 {
     protected override async Task<Stores> OpenStoresAsync() => (await StoreHost.MongoAsync()).ToStores();
+
+    protected override bool OnMongoWire => Environment.GetEnvironmentVariable("CHATHUB_TEST_MONGODB_WIRE") == "1";
 }

@@ -27,6 +27,16 @@ public abstract class StoreContractTests
 {
     protected abstract Task<Stores> OpenStoresAsync();
 
+    /// <summary>
+    /// True against the MongoDB-wire test server (CI's stand-in for MongoDB, named by CHATHUB_TEST_MONGODB_WIRE=1),
+    /// which lacks some of MongoDB's features; against a real MongoDB every test runs.
+    /// </summary>
+    protected virtual bool OnMongoWire => false;
+
+    /// <summary>Skips a test that needs a feature the MongoDB-wire server lacks, only when running against it.</summary>
+    protected void SkipOnMongoWire(string feature) =>
+        Assert.SkipWhen(OnMongoWire, $"The MongoDB-wire test server lacks what this test needs ({feature}); it runs against a real MongoDB.");
+
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     // Both stores keep milliseconds; a time cut to them reads back equal.
@@ -346,6 +356,7 @@ public abstract class StoreContractTests
     [Fact]
     public async Task MessagesArePagedBackwardsFromTheNewestOldestFirstWithinAPage()
     {
+        SkipOnMongoWire("paging finds its start with $indexOfArray in a find projection");
         await using var stores = await OpenStoresAsync();
         var conversation = await CreateConversationAsync(stores);
         var m = await AppendUserMessagesAsync(stores, conversation, 7);
@@ -362,6 +373,7 @@ public abstract class StoreContractTests
     [Fact]
     public async Task PageThatHoldsEveryMessageHasNoMore()
     {
+        SkipOnMongoWire("paging finds its start with $indexOfArray in a find projection");
         await using var stores = await OpenStoresAsync();
         var conversation = await CreateConversationAsync(stores);
         var m = await AppendUserMessagesAsync(stores, conversation, 4);
@@ -373,6 +385,7 @@ public abstract class StoreContractTests
     [Fact]
     public async Task UnknownBeforeIdGivesAnEmptyPage()
     {
+        SkipOnMongoWire("paging finds its start with $indexOfArray in a find projection");
         await using var stores = await OpenStoresAsync();
         var conversation = await CreateConversationAsync(stores);
         await AppendUserMessagesAsync(stores, conversation, 3);
