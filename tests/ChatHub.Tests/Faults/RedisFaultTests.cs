@@ -24,15 +24,30 @@ public sealed class RedisFaultTests(RedisFixture fixture) : IClassFixture<RedisF
         return (node, proxy);
     }
 
+    /// <summary>A node behind the proxy, a user of it, a conversation and one device connected.</summary>
+    private sealed record Rig(ChatServer Node, FaultProxy Proxy, TestUser User, ConversationDto Conversation, Device Device) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Device.DisposeAsync();
+            await Proxy.DisposeAsync();
+            await Node.DisposeAsync();
+        }
+    }
+
+    private async Task<Rig> RigAsync(int tokensPerSecond = 200)
+    {
+        var (node, proxy) = await NodeBehindProxyAsync(tokensPerSecond);
+        var user = await node.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        return new Rig(node, proxy, user, conversation, await user.ConnectAsync());
+    }
+
     [Fact]
     public async Task AfterRedisStallsAndComesBackTheConversationTakesMessagesAgain()
     {
-        var (node, proxy) = await NodeBehindProxyAsync();
-        await using var _ = node;
-        await using var __ = proxy;
-        var user = await node.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
-        await using var device = await user.ConnectAsync();
+        await using var rig = await RigAsync();
+        var (proxy, user, conversation, device) = (rig.Proxy, rig.User, rig.Conversation, rig.Device);
         var before = await device.SendAsync(conversation.Id, "Before the stall");
         await device.Events.Completed(before.ReplyId);
 
@@ -62,12 +77,8 @@ public sealed class RedisFaultTests(RedisFixture fixture) : IClassFixture<RedisF
     [Fact]
     public async Task WhenRedisResetsItsConnectionsRepliesGoOnAndNothingIsLeftHeld()
     {
-        var (node, proxy) = await NodeBehindProxyAsync(tokensPerSecond: 40);
-        await using var _ = node;
-        await using var __ = proxy;
-        var user = await node.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
-        await using var device = await user.ConnectAsync();
+        await using var rig = await RigAsync(tokensPerSecond: 40);
+        var (proxy, user, conversation, device) = (rig.Proxy, rig.User, rig.Conversation, rig.Device);
 
         var sent = await device.SendAsync(conversation.Id, "Talk through the reset");
         await device.Events.Delta(sent.ReplyId, 2);
@@ -84,12 +95,8 @@ public sealed class RedisFaultTests(RedisFixture fixture) : IClassFixture<RedisF
     [Fact]
     public async Task WithRedisBlackholedSendsAreAnsweredAndRepliesComplete()
     {
-        var (node, proxy) = await NodeBehindProxyAsync();
-        await using var _ = node;
-        await using var __ = proxy;
-        var user = await node.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
-        await using var device = await user.ConnectAsync();
+        await using var rig = await RigAsync();
+        var (proxy, user, conversation, device) = (rig.Proxy, rig.User, rig.Conversation, rig.Device);
 
         proxy.Blackhole = true;
         var first = await device.SendAsync(conversation.Id, "Into the void");
