@@ -14,18 +14,29 @@ public sealed partial class InterruptedReplies(IConversationStore conversations,
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var unanswered = await conversations.ListUnansweredAsync(cancellationToken);
-        foreach (var (conversationId, message) in unanswered)
+        try
         {
-            var reply = new StoredMessage(message.ReplyId!, MessageValues.SenderAi, "", clock.UtcNowMs(),
-                InReplyTo: message.Id, Status: MessageValues.StatusFailed, Error: MessageValues.ErrorInterrupted);
-            await conversations.AppendReplyAsync(conversationId, reply, cancellationToken);
+            var unanswered = await conversations.ListUnansweredAsync(cancellationToken);
+            foreach (var (conversationId, message) in unanswered)
+            {
+                var reply = new StoredMessage(message.ReplyId!, MessageValues.SenderAi, "", clock.UtcNowMs(),
+                    InReplyTo: message.Id, Status: MessageValues.StatusFailed, Error: MessageValues.ErrorInterrupted);
+                await conversations.AppendReplyAsync(conversationId, reply, cancellationToken);
+            }
+            if (unanswered.Count > 0) LogEnded(logger, unanswered.Count);
         }
-        if (unanswered.Count > 0) LogEnded(logger, unanswered.Count);
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The node still starts (its health says whether the store is there); the next start tries again.
+            LogFailed(logger, ex);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "{Count} replies were cut by the last shutdown; stored as interrupted")]
     private static partial void LogEnded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "The replies cut by the last shutdown could not be ended")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

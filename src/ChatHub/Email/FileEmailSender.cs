@@ -15,7 +15,10 @@ public sealed partial class FileEmailSender(string directory, IOptions<EmailOpti
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Guid.NewGuid():N}.eml");
-        await message.ToMime(options.Value.From ?? DefaultFrom).WriteToAsync(path, cancellationToken);
+        // Written aside and moved in, so whoever watches the folder never opens half a mail.
+        var partial = path + ".partial";
+        await message.ToMime(options.Value.From ?? DefaultFrom).WriteToAsync(partial, cancellationToken);
+        File.Move(partial, path);
         LogWritten(logger, path);
     }
 
