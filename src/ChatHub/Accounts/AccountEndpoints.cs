@@ -1,3 +1,4 @@
+using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
@@ -47,7 +48,9 @@ public static class AccountEndpoints
         HttpResponse response, CancellationToken ct)
     {
         var email = AccountRules.NormalizeEmail(request.Email);
-        if (email is not null && lockout.LockedFor(email) is { } wait) return Locked(response, wait);
+        // Counted before the slow hash, so concurrent guesses cannot all pass a check made before any was counted.
+        var attempt = email is null ? null : await lockout.BeginAsync(email);
+        if (attempt?.LockedFor is { } wait) return Locked(response, wait);
 
         var password = request.Password ?? "";
         var user = email is null ? null : await users.FindByEmailAsync(email, ct);
@@ -55,10 +58,13 @@ public static class AccountEndpoints
         var valid = user is { HasPassword: true } ? PasswordHasher.Verify(password, user.PasswordHash) : hasher.VerifyDecoy(password);
         if (!valid)
         {
-            if (email is not null) lockout.Failed(email);
+            if (attempt is not null) await attempt.FailedAsync();
             return Problems.Unauthorized(WrongCredentials);
         }
-        return (await signIn.FirstFactorPassedAsync(user!, ct)).ToResult();
+        var step = await signIn.FirstFactorPassedAsync(user!, ct);
+        // A right password that leads to a code costs no guess, nor clears the failures: the code step counts its own.
+        if (step.Challenge is not null) await attempt!.RefundAsync();
+        return step.ToResult();
     }
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RefreshAsync(

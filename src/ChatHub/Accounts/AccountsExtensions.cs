@@ -1,5 +1,6 @@
 using ChatHub.Accounts.Admin;
 using ChatHub.Accounts.Deletion;
+using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.PasswordReset;
 using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
@@ -29,6 +30,8 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<SessionCheck>();
         builder.Services.AddSingleton<LoginLockout>();
+        builder.Services.AddSingleton<InMemoryAttemptCounter>();
+        builder.Services.TryAddSingleton<IAttemptCounter>(sp => sp.GetRequiredService<InMemoryAttemptCounter>());
         builder.Services.AddSingleton<UserConnections>();
         builder.Services.AddHostedService<SessionExpiry>();
         builder.Services.TryAddSingleton<ISessionsEndedRelay, SingleNodeSessionsEndedRelay>();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ChatHub.Accounts.Lockout;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ public sealed class PasswordProof(LoginLockout lockout, IOptions<AuthOptions> op
     public const string WrongPassword = "The current password is incorrect.";
 
     /// <summary>Null when proven; else the answer to give.</summary>
-    public ProblemHttpResult? Check(User user, string? password, ClaimsPrincipal principal, HttpResponse response)
+    public async Task<ProblemHttpResult?> CheckAsync(User user, string? password, ClaimsPrincipal principal, HttpResponse response)
     {
         if (!user.HasPassword)
         {
@@ -25,9 +26,14 @@ public sealed class PasswordProof(LoginLockout lockout, IOptions<AuthOptions> op
                 : Problems.Forbidden($"This account has no password: sign in again, then do this within {minutes} minutes.");
         }
         if (string.IsNullOrEmpty(password)) return Problems.BadRequest("Send your current password.");
-        if (lockout.LockedFor(user.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
-        if (PasswordHasher.Verify(password, user.PasswordHash)) return null;
-        lockout.Failed(user.Email);
+        var attempt = await lockout.BeginAsync(user.Email);
+        if (attempt.LockedFor is { } wait) return AccountEndpoints.Locked(response, wait);
+        if (PasswordHasher.Verify(password, user.PasswordHash))
+        {
+            await attempt.RefundAsync();
+            return null;
+        }
+        await attempt.FailedAsync();
         return Problems.BadRequest(WrongPassword);
     }
 }

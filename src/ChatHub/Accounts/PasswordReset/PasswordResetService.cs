@@ -1,3 +1,4 @@
+using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
@@ -18,6 +19,7 @@ public sealed partial class PasswordResetService(
     SessionService sessions,
     TwoFactorService twoFactor,
     TwoFactorNotices notices,
+    LoginLockout lockout,
     EmailQueue mail,
     IOptions<AuthOptions> authOptions,
     IOptions<EmailOptions> emailOptions,
@@ -45,6 +47,8 @@ public sealed partial class PasswordResetService(
         await resets.DeleteAllAsync(user.Id, cancellationToken);
         await challenges.DeleteAllAsync(user.Id, cancellationToken);
         await ClearRecentSecondFactorAsync(user, now, cancellationToken);
+        // Whoever reads the mailbox is the owner: guesses made before (perhaps by someone else) no longer lock them out.
+        await lockout.ClearAsync(user.Email);
         LogReset(logger, user.Id);
         return true;
     }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ChatHub.Accounts.Lockout;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,10 +35,11 @@ public static class TwoFactorEndpoints
     {
         var hash = OpaqueTokens.HashOf(request.SecondFactorToken);
         if (hash is null || await challenges.FindAsync(hash, clock.UtcNowMs(), ct) is not { } challenge) return Problems.Unauthorized(ChallengeEnded);
-        if (lockout.LockedFor(challenge.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
+        var attempt = await lockout.BeginAsync(challenge.Email);
+        if (attempt.LockedFor is { } wait) return AccountEndpoints.Locked(response, wait);
         if (!await twoFactor.VerifyAsync(challenge.UserId, request.Code, ct))
         {
-            lockout.Failed(challenge.Email);
+            await attempt.FailedAsync();
             return Problems.Unauthorized(WrongCode);
         }
         // Used up only now, in one conditional write: of two requests with the same challenge, one gets the session.
@@ -69,7 +71,7 @@ public static class TwoFactorEndpoints
         HttpResponse response, CancellationToken ct)
     {
         if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return MeEndpoints.NoAccount();
-        if (proof.Check(user, request?.Password, principal, response) is { } refused) return refused;
+        if (await proof.CheckAsync(user, request?.Password, principal, response) is { } refused) return refused;
         if (await twoFactor.BeginAsync(user, ct) is not var (secret, uri)) return AlreadyOn();
         return TypedResults.Ok(new TwoFactorSetup { Secret = secret, OtpauthUri = uri });
     }
@@ -108,13 +110,15 @@ public static class TwoFactorEndpoints
     {
         if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return MeEndpoints.NoAccount();
         if (!await twoFactor.IsOnAsync(user.Id, ct)) return Problems.Conflict("Two-factor authentication is not on.");
-        if (proof.Check(user, request.Password, principal, response) is { } refused) return refused;
-        if (lockout.LockedFor(user.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
+        if (await proof.CheckAsync(user, request.Password, principal, response) is { } refused) return refused;
+        var attempt = await lockout.BeginAsync(user.Email);
+        if (attempt.LockedFor is { } wait) return AccountEndpoints.Locked(response, wait);
         if (!await twoFactor.VerifyAsync(user.Id, request.Code, ct))
         {
-            lockout.Failed(user.Email);
+            await attempt.FailedAsync();
             return Problems.BadRequest(WrongCode);
         }
+        await attempt.RefundAsync();
         await twoFactor.DisableAsync(user.Id, ct);
         notices.TurnedOff(user, "with the password and a code");
         return TypedResults.NoContent();
