@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.SignalR;
 namespace ChatHub.Chat;
 
 /// <summary>
-/// Logs an unexpected hub failure once, with its connection id, and answers the caller with a
-/// message that tells nothing of the internals. HubExceptions are meant for the user and pass.
+/// Logs an unexpected hub failure once, at Error with its connection id, and answers the caller with a
+/// message that tells nothing of the internals. HubExceptions are refusals meant for the user: they pass, logged
+/// as one Debug line. (The framework's own "Failed to invoke hub method" lines are filtered out, see
+/// <see cref="Observability.ObservabilityExtensions"/>: every failure is logged here once.)
 /// </summary>
-public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
+public sealed partial class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -15,10 +17,18 @@ public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
         {
             return await next(context);
         }
+        catch (HubException refusal)
+        {
+            LogRefused(logger, context.HubMethodName, context.Context.ConnectionId, refusal.Message);
+            throw;
+        }
         catch (Exception ex) when (ex is not HubException && !context.Context.ConnectionAborted.IsCancellationRequested)
         {
             Log.HubMethodFailed(logger, ex, context.HubMethodName, context.Context.ConnectionId);
             throw new HubException(StoreErrors.IsUnavailable(ex) ? StoreErrors.Unavailable : "Something went wrong on our side. Please try again.");
         }
     }
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Hub method {Method} refused on connection {ConnectionId}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string connectionId, string reason);
 }
