@@ -26,6 +26,7 @@ public static class AccountsExtensions
         builder.Services.AddSingleton(key);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton<HashingGate>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<SessionCheck>();

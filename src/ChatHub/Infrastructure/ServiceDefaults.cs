@@ -20,11 +20,12 @@ public static class ServiceDefaults
             ? path
             : Path.Combine(builder.Configuration.DataDir(), "keys");
         builder.Services.AddDataProtection().SetApplicationName("CharacterChat").PersistKeysToFileSystem(new DirectoryInfo(keys));
-        return builder.AddHardening();
+        return builder.AddHardening().AddAbuseLimits();
     }
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseForwardedClientAddress();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiBodyLimit();

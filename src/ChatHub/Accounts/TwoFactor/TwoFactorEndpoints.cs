@@ -14,7 +14,7 @@ public static class TwoFactorEndpoints
 
     public static IEndpointRouteBuilder MapTwoFactor(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Routes.LoginSecondFactor, LoginAsync).WithTags("Accounts").AllowAnonymous();
+        app.MapPost(Routes.LoginSecondFactor, LoginAsync).WithTags("Accounts").AllowAnonymous().RequireRateLimiting(AbuseLimits.AnonymousAuthPolicy);
 
         var me = app.MapGroup(Routes.MyTwoFactor).WithTags("Accounts");
         me.MapGet("", StatusAsync);
