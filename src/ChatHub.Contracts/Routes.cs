@@ -59,6 +59,7 @@ public static class HubEvents
     public const string ReplyDelta = nameof(IChatHubClient.ReplyDelta);
     public const string ReplyCompleted = nameof(IChatHubClient.ReplyCompleted);
     public const string ReplyFailed = nameof(IChatHubClient.ReplyFailed);
+    public const string SessionEnded = nameof(IChatHubClient.SessionEnded);
 }
 
 /// <summary>Values of <see cref="MessageDto.Sender"/> and <see cref="MessageDto.Status"/>.</summary>

@@ -34,7 +34,9 @@ public static class ChatHubApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        // First, so every answer carries the headers; then the page, which is public and must come before authorization.
+        // First the real query for the pipeline (logs and traces see it redacted); then the headers, so every answer
+        // carries them; then the page, which is public and must come before authorization.
+        app.UseSecretQuery();
         app.UseSecurityHeaders();
         app.UseWeb();
         app.UseServiceDefaults().UseQuotas();

@@ -1,3 +1,4 @@
+using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
@@ -14,7 +15,7 @@ public static class AccountEndpoints
 
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/auth").WithTags("Accounts").AllowAnonymous();
+        var group = app.MapGroup("/api/auth").WithTags("Accounts").AllowAnonymous().RequireRateLimiting(AbuseLimits.AnonymousAuthPolicy);
         group.MapPost("/register", RegisterAsync);
         group.MapPost("/login", LoginAsync).MayAskForASecondFactor();
         // Anonymous: the access token may have expired already; holding the refresh token is the proof.
@@ -24,7 +25,8 @@ public static class AccountEndpoints
     }
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, IUserStore users, SessionService sessions, IOptions<AuthOptions> options, TimeProvider clock, CancellationToken ct)
+        RegisterRequest request, IUserStore users, SessionService sessions, HashingGate gate, IOptions<AuthOptions> options, TimeProvider clock,
+        CancellationToken ct)
     {
         var email = AccountRules.NormalizeEmail(request.Email);
         if (email is null) return Problems.BadRequest("Enter a valid email address.");
@@ -33,7 +35,8 @@ public static class AccountEndpoints
         if (AccountRules.NameProblem(name) is { } nameProblem) return Problems.BadRequest(nameProblem);
 
         var now = clock.UtcNowMs();
-        var user = new User(Ids.New(), name, email, PasswordHasher.Hash(request.Password), options.Value.RoleFor(email), now, now);
+        var hash = await gate.RunAsync(() => PasswordHasher.Hash(request.Password), ct);
+        var user = new User(Ids.New(), name, email, hash, options.Value.RoleFor(email), now, now);
         if (!await users.TryCreateAsync(user, ct))
         {
             return Problems.Conflict("An account with this email already exists. Sign in instead.");
@@ -43,22 +46,27 @@ public static class AccountEndpoints
 
     /// <summary>A session, or with two-factor authentication on, a <see cref="SecondFactorChallenge"/> (also 200).</summary>
     private static async Task<Results<Ok<AuthResponse>, Ok<SecondFactorChallenge>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, IUserStore users, PasswordHasher hasher, SignInService signIn, LoginLockout lockout,
+        LoginRequest request, IUserStore users, PasswordHasher hasher, HashingGate gate, SignInService signIn, LoginLockout lockout,
         HttpResponse response, CancellationToken ct)
     {
         var email = AccountRules.NormalizeEmail(request.Email);
-        if (email is not null && lockout.LockedFor(email) is { } wait) return Locked(response, wait);
+        // Counted before the slow hash, so concurrent guesses cannot all pass a check made before any was counted.
+        var attempt = email is null ? null : await lockout.BeginAsync(email);
+        if (attempt?.LockedFor is { } wait) return Locked(response, wait);
 
         var password = request.Password ?? "";
         var user = email is null ? null : await users.FindByEmailAsync(email, ct);
         // An account without a password (made by a provider sign-in) costs the same time as an unknown email.
-        var valid = user is { HasPassword: true } ? PasswordHasher.Verify(password, user.PasswordHash) : hasher.VerifyDecoy(password);
+        var valid = await gate.RunAsync(() => user is { HasPassword: true } ? PasswordHasher.Verify(password, user.PasswordHash) : hasher.VerifyDecoy(password), ct);
         if (!valid)
         {
-            if (email is not null) lockout.Failed(email);
+            if (attempt is not null) await attempt.FailedAsync();
             return Problems.Unauthorized(WrongCredentials);
         }
-        return (await signIn.FirstFactorPassedAsync(user!, ct)).ToResult();
+        var step = await signIn.FirstFactorPassedAsync(user!, ct);
+        // A right password that leads to a code costs no guess, nor clears the failures: the code step counts its own.
+        if (step.Challenge is not null) await attempt!.RefundAsync();
+        return step.ToResult();
     }
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RefreshAsync(

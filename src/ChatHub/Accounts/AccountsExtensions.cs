@@ -1,5 +1,6 @@
 using ChatHub.Accounts.Admin;
 using ChatHub.Accounts.Deletion;
+using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.PasswordReset;
 using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
@@ -25,14 +26,20 @@ public static class AccountsExtensions
         builder.Services.AddSingleton(key);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton<HashingGate>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<SessionCheck>();
         builder.Services.AddSingleton<LoginLockout>();
+        builder.Services.AddSingleton<InMemoryAttemptCounter>();
+        builder.Services.TryAddSingleton<IAttemptCounter>(sp => sp.GetRequiredService<InMemoryAttemptCounter>());
         builder.Services.AddSingleton<UserConnections>();
+        builder.Services.AddHostedService<SessionExpiry>();
         builder.Services.TryAddSingleton<ISessionsEndedRelay, SingleNodeSessionsEndedRelay>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddSingleton<TwoFactorService>();
+        builder.Services.AddSingleton<TwoFactorNotices>();
+        builder.Services.AddSingleton<PasswordProof>();
         builder.Services.AddSingleton<PasswordResetService>();
         builder.Services.AddSingleton<AccountDeletionService>();
         builder.Services
@@ -91,6 +98,13 @@ public static class AccountsExtensions
                     "Your account is not allowed to do this."),
             };
         });
+        // Token lifetimes are judged by the service's clock, the one that stamped them, not the machine's.
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TimeProvider>((options, clock) =>
+            options.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, parameters) =>
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                return (notBefore is null || notBefore <= now + parameters.ClockSkew) && (expires is null || expires > now - parameters.ClockSkew);
+            });
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));

@@ -32,23 +32,19 @@ public static class MeEndpoints
 
     /// <summary>Ends every session, this one included, and answers with a new one for the caller.</summary>
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> ChangePasswordAsync(
-        ChangePasswordRequest request, ClaimsPrincipal principal, IUserStore users, SessionService sessions, SessionCheck sessionCheck,
-        LoginLockout lockout, HttpResponse response, TimeProvider clock, CancellationToken ct)
+        ChangePasswordRequest request, ClaimsPrincipal principal, IUserStore users, SessionService sessions,
+        PasswordProof proof, HttpResponse response, TimeProvider clock, CancellationToken ct)
     {
         if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return NoAccount();
-        // A stolen access token must not become a way around the sign-in lockout.
-        if (lockout.LockedFor(user.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
-        if (!PasswordHasher.Verify(request.CurrentPassword ?? "", user.PasswordHash))
-        {
-            lockout.Failed(user.Email);
-            return Problems.BadRequest("The current password is incorrect.");
-        }
+        // An account without a password gets one by reset. Wrong passwords count towards the sign-in lockout, so a
+        // stolen access token is no way around it.
+        if (!user.HasPassword) return Problems.BadRequest(PasswordProof.WrongPassword);
+        if (await proof.CheckAsync(user, request.CurrentPassword, principal, response) is { } refused) return refused;
         if (AccountRules.PasswordProblem(request.NewPassword) is { } problem) return Problems.BadRequest(problem);
 
         var changed = await users.UpdateAsync(user.Id, new UserChanges(clock.UtcNowMs(), PasswordHash: PasswordHasher.Hash(request.NewPassword)), ct);
         if (changed is null) return NoAccount();
-        sessionCheck.Forget(user.Id);
-        await sessions.EndAllAsync(user.Id, ct);
+        await sessions.EndAllAsync(user.Id, SessionEndReasons.PasswordChanged, ct);
         return TypedResults.Ok(await sessions.StartAsync(changed, ct));
     }
 

@@ -1,3 +1,4 @@
+using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
@@ -38,7 +39,7 @@ public sealed class SignInService(
     /// <summary>Every factor the account has is proven: the failures are forgotten and a session starts.</summary>
     public async Task<SignInStep> CompleteAsync(User user, CancellationToken cancellationToken)
     {
-        lockout.Succeeded(user.Email);
+        await lockout.ClearAsync(user.Email);
         return new SignInStep(await sessions.StartAsync(user, cancellationToken), null);
     }
 }

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.SignalR;
 namespace ChatHub.Chat;
 
 /// <summary>
-/// Logs an unexpected hub failure once, with its connection id, and answers the caller with a
-/// message that tells nothing of the internals. HubExceptions are meant for the user and pass.
+/// Logs an unexpected hub failure once, at Error with its connection id, and answers the caller with a
+/// message that tells nothing of the internals. HubExceptions are refusals meant for the user: they pass, logged
+/// as one Debug line. (The framework's own "Failed to invoke hub method" lines are filtered out, see
+/// <see cref="Observability.ObservabilityExtensions"/>: every failure is logged here once.)
 /// </summary>
 public sealed partial class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
 {
@@ -14,6 +16,11 @@ public sealed partial class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHu
         try
         {
             return await next(context);
+        }
+        catch (HubException refusal)
+        {
+            LogRefused(logger, context.HubMethodName, context.Context.ConnectionId, refusal.Message);
+            throw;
         }
         catch (Exception ex) when (ex is not HubException && !context.Context.ConnectionAborted.IsCancellationRequested)
         {
@@ -24,4 +31,7 @@ public sealed partial class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHu
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Hub method {Method} failed on connection {ConnectionId}")]
     private static partial void LogHubMethodFailed(ILogger logger, Exception exception, string method, string connectionId);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Hub method {Method} refused on connection {ConnectionId}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string connectionId, string reason);
 }

@@ -19,6 +19,8 @@ public static class Hardening
     /// </summary>
     public static WebApplicationBuilder AddHardening(this WebApplicationBuilder builder)
     {
+        // "Server: Kestrel" tells a prober which stack to aim at and helps no client.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         var origins = CorsOrigins(builder.Configuration);
         builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
             .WithOrigins(origins)

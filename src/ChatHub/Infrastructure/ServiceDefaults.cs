@@ -11,6 +11,7 @@ public static class ServiceDefaults
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IHttpContextFactory, RedactingHttpContextFactory>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
@@ -19,11 +20,12 @@ public static class ServiceDefaults
             ? path
             : Path.Combine(builder.Configuration.DataDir(), "keys");
         builder.Services.AddDataProtection().SetApplicationName("CharacterChat").PersistKeysToFileSystem(new DirectoryInfo(keys));
-        return builder.AddHardening();
+        return builder.AddHardening().AddAbuseLimits();
     }
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseForwardedClientAddress();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiBodyLimit();

@@ -15,6 +15,7 @@ public static class ObservabilityExtensions
     // SignalR's own spans (one per hub method call) and meter (connections, their duration).
     private const string SignalRSource = "Microsoft.AspNetCore.SignalR.Server";
     private const string SignalRMeter = "Microsoft.AspNetCore.Http.Connections";
+    private const string HubDispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
 
     /// <summary>
     /// OpenTelemetry metrics and traces: ASP.NET Core, HttpClient (the model's calls), the runtime and
@@ -29,6 +30,9 @@ public static class ObservabilityExtensions
             throw new InvalidOperationException($"Telemetry:OtlpEndpoint must be an absolute http(s) URL, not '{uri}'.");
         }
 
+        // Its "Failed to invoke hub method" line is an Error with a stack trace for every refusal (a bad id, a message
+        // too long): HubErrorFilter logs each real failure once at Error, and each refusal as one Debug line.
+        builder.Logging.AddFilter(HubDispatcherCategory, LogLevel.None);
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddSignalR(hub => hub.AddFilter<ConnectionMetricsFilter>());
 

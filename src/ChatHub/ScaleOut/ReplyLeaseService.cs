@@ -45,7 +45,10 @@ public sealed class ReplyLeaseService(
             if (((string?)message)?.Split('|') is [var replyId, var userId]) replies.Stop(replyId, userId);
         });
         await subscriber.SubscribeAsync(keys.DeletedChannel, (_, message) => replies.EndForDeletedConversation(message!));
-        await subscriber.SubscribeAsync(keys.SessionsEndedChannel, (_, message) => connections.CloseLocal(message!));
+        await subscriber.SubscribeAsync(keys.SessionsEndedChannel, (channel, message) =>
+        {
+            if (SessionEnd.Parse(message) is { } end) _ = connections.EndLocalAsync(end);
+        });
     }
 }
 

@@ -1,3 +1,4 @@
+using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Chat;
 using ChatHub.Quotas;
@@ -55,6 +56,7 @@ public static class ScaleOutExtensions
         services.AddHostedService<ReplyLeaseService>();
         services.AddSingleton<InMemoryRateLimitPartitions>();
         services.Replace(ServiceDescriptor.Singleton<IRateLimitPartitions, RedisRateLimitPartitions>());
+        services.Replace(ServiceDescriptor.Singleton<IAttemptCounter, RedisAttemptCounter>());
 
         if (string.IsNullOrEmpty(builder.Configuration["DataProtection:KeysPath"]))
         {

@@ -25,6 +25,7 @@ public sealed class HardeningTests(SharedServer shared) : IClassFixture<SharedSe
         var response = await anonymous.GetAsync(path, Ct);
 
         AssertSecurityHeaders(response);
+        Assert.False(response.Headers.Contains("Server"), "The answer names the server software.");
     }
 
     [Fact]

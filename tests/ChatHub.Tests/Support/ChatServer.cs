@@ -47,6 +47,8 @@ public sealed class ChatServer : IAsyncDisposable
             ["Llm:Simulated:TimeToFirstTokenMs"] = "20",
             ["Llm:Simulated:TokensPerSecond"] = "200",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Every test signs up from loopback; the limit's own tests set it low.
+            ["Limits:AnonymousAuthPerMinute"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) config[key] = value;
         var app = ChatHubApp.Build([.. config.Select(kv => $"--{kv.Key}={kv.Value}")], configure);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
 using ChatHub.Email;
@@ -31,15 +32,17 @@ public static class AccountDeletionEndpoints
         {
             return Problems.BadRequest("Send your password, or a code from your authenticator app.");
         }
-        if (lockout.LockedFor(user.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
+        var attempt = await lockout.BeginAsync(user.Email);
+        if (attempt.LockedFor is { } wait) return AccountEndpoints.Locked(response, wait);
         var proven = string.IsNullOrEmpty(request.Password)
             ? await twoFactor.VerifyAsync(user.Id, request.Code, ct)
             : PasswordHasher.Verify(request.Password, user.PasswordHash);
         if (!proven)
         {
-            lockout.Failed(user.Email);
+            await attempt.FailedAsync();
             return Problems.BadRequest("The password or code is incorrect.");
         }
+        await attempt.RefundAsync();
 
         return await deletion.RequestAsync(user, ct) switch
         {

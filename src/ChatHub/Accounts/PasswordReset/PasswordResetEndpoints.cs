@@ -15,7 +15,7 @@ public static class PasswordResetEndpoints
 
     public static IEndpointRouteBuilder MapPasswordReset(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Routes.PasswordReset).WithTags("Accounts").AllowAnonymous();
+        var group = app.MapGroup(Routes.PasswordReset).WithTags("Accounts").AllowAnonymous().RequireRateLimiting(AbuseLimits.AnonymousAuthPolicy);
         group.MapPost("", RequestAsync);
         group.MapPost("/confirm", ConfirmAsync);
         return app;

@@ -1,4 +1,6 @@
+using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
 using ChatHub.Email;
 using ChatHub.Infrastructure;
@@ -15,7 +17,9 @@ public sealed partial class PasswordResetService(
     [FromKeyedServices(OneTimeTokenKind.PasswordReset)] IOneTimeTokenStore resets,
     [FromKeyedServices(OneTimeTokenKind.LoginChallenge)] IOneTimeTokenStore challenges,
     SessionService sessions,
-    SessionCheck sessionCheck,
+    TwoFactorService twoFactor,
+    TwoFactorNotices notices,
+    LoginLockout lockout,
     EmailQueue mail,
     IOptions<AuthOptions> authOptions,
     IOptions<EmailOptions> emailOptions,
@@ -39,12 +43,26 @@ public sealed partial class PasswordResetService(
 
         // The new password raises the token version in the same write, which ends every access token.
         if (await users.UpdateAsync(user.Id, new UserChanges(now, PasswordHash: PasswordHasher.Hash(newPassword)), cancellationToken) is null) return false;
-        sessionCheck.Forget(user.Id);
-        await sessions.EndAllAsync(user.Id, cancellationToken);
+        await sessions.EndAllAsync(user.Id, SessionEndReasons.PasswordChanged, cancellationToken);
         await resets.DeleteAllAsync(user.Id, cancellationToken);
         await challenges.DeleteAllAsync(user.Id, cancellationToken);
+        await ClearRecentSecondFactorAsync(user, now, cancellationToken);
+        // Whoever reads the mailbox is the owner: guesses made before (perhaps by someone else) no longer lock them out.
+        await lockout.ClearAsync(user.Email);
         LogReset(logger, user.Id);
         return true;
+    }
+
+    /// <summary>
+    /// A second factor turned on within <see cref="AuthOptions.ResetClears2faHours"/> goes: whoever stole an access token
+    /// may have put their own authenticator on the account, and the mailbox's owner recovers it this way. An older one
+    /// stays, so a stolen mailbox alone does not remove a second factor the owner has had for long.
+    /// </summary>
+    private async Task ClearRecentSecondFactorAsync(User user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var enrollment = await twoFactor.FindAsync(user.Id, cancellationToken);
+        if (enrollment?.ConfirmedAt is not { } on || on < now.AddHours(-authOptions.Value.ResetClears2faHours)) return;
+        if (await twoFactor.DisableAsync(user.Id, cancellationToken)) notices.TurnedOff(user, $"by a password reset, as it was turned on less than {authOptions.Value.ResetClears2faHours} hours before");
     }
 
     /// <summary>Runs in the mail queue: null (no mail) for an unknown email or an account with enough live links.</summary>

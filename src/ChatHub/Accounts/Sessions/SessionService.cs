@@ -17,8 +17,9 @@ public sealed partial class SessionService(
     TimeProvider clock,
     ILogger<SessionService> logger)
 {
+    /// <summary>A new session. Its id (the refresh-token family's) carries the time of the sign-in, which every access token of it repeats.</summary>
     public Task<AuthResponse> StartAsync(User user, CancellationToken cancellationToken) =>
-        IssueAsync(user, familyId: Ids.New(), cancellationToken);
+        IssueAsync(user, familyId: Ids.New(clock.GetUtcNow()), cancellationToken);
 
     /// <summary>A new pair for a valid, unused refresh token; null for anything else (the same answer for every reason).</summary>
     public async Task<AuthResponse?> RefreshAsync(string? presented, CancellationToken cancellationToken)
@@ -32,7 +33,7 @@ public sealed partial class SessionService(
         if (token.Used || !await tokens.TryUseAsync(hash, now, cancellationToken))
         {
             LogReuse(logger, token.UserId, token.FamilyId);
-            await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            await EndSessionAsync(token.UserId, token.FamilyId, SessionEndReasons.SessionRevoked, cancellationToken);
             return null;
         }
 
@@ -51,23 +52,34 @@ public sealed partial class SessionService(
         return response;
     }
 
-    /// <summary>Ends the session the token belongs to, on every device that shares it. Unknown tokens are ignored.</summary>
+    /// <summary>Signs out: ends the session the token belongs to, on every device that shares it. Unknown tokens are ignored.</summary>
     public async Task EndAsync(string? presented, CancellationToken cancellationToken)
     {
         if (OpaqueTokens.HashOf(presented) is { } hash && await tokens.FindAsync(hash, cancellationToken) is { } token)
         {
-            await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            await EndSessionAsync(token.UserId, token.FamilyId, SessionEndReasons.SignedOut, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Ends one session: none of its refresh tokens works any more, its access tokens are refused, and its hub
+    /// connections on every node are told <paramref name="reason"/> (a <see cref="SessionEndReasons"/> value) and closed.
+    /// The caller has checked that <paramref name="sessionId"/> (the <c>sid</c> of its access tokens) is the user's.
+    /// </summary>
+    public async Task EndSessionAsync(string userId, string sessionId, string reason, CancellationToken cancellationToken)
+    {
+        await tokens.RevokeFamilyAsync(sessionId, cancellationToken);
+        await connections.EndAsync(new SessionEnd(userId, sessionId, reason));
     }
 
     /// <summary>
     /// Ends every session of the user: no refresh token works any more, and their hub connections close at once
     /// (callers have already raised the token version, so a reconnect with an old access token is refused).
     /// </summary>
-    public async Task EndAllAsync(string userId, CancellationToken cancellationToken)
+    public async Task EndAllAsync(string userId, string reason, CancellationToken cancellationToken)
     {
         await tokens.RevokeAllAsync(userId, cancellationToken);
-        await connections.CloseAllAsync(userId);
+        await connections.EndAsync(new SessionEnd(userId, null, reason));
     }
 
     private async Task<AuthResponse> IssueAsync(User user, string familyId, CancellationToken cancellationToken)
@@ -76,7 +88,7 @@ public sealed partial class SessionService(
         var now = clock.UtcNowMs();
         var refresh = new RefreshToken(Ids.New(), hash, familyId, user.Id, now, now.AddDays(options.Value.RefreshTokenDays));
         await tokens.CreateAsync(refresh, cancellationToken);
-        var access = accessTokens.Issue(user);
+        var access = accessTokens.Issue(user, familyId, Ids.TimeOf(familyId) ?? now);
         return new AuthResponse
         {
             AccessToken = access.Token,

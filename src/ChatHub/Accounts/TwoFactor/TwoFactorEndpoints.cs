@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ChatHub.Accounts.Lockout;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,7 @@ public static class TwoFactorEndpoints
 
     public static IEndpointRouteBuilder MapTwoFactor(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Routes.LoginSecondFactor, LoginAsync).WithTags("Accounts").AllowAnonymous();
+        app.MapPost(Routes.LoginSecondFactor, LoginAsync).WithTags("Accounts").AllowAnonymous().RequireRateLimiting(AbuseLimits.AnonymousAuthPolicy);
 
         var me = app.MapGroup(Routes.MyTwoFactor).WithTags("Accounts");
         me.MapGet("", StatusAsync);
@@ -34,10 +35,11 @@ public static class TwoFactorEndpoints
     {
         var hash = OpaqueTokens.HashOf(request.SecondFactorToken);
         if (hash is null || await challenges.FindAsync(hash, clock.UtcNowMs(), ct) is not { } challenge) return Problems.Unauthorized(ChallengeEnded);
-        if (lockout.LockedFor(challenge.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
+        var attempt = await lockout.BeginAsync(challenge.Email);
+        if (attempt.LockedFor is { } wait) return AccountEndpoints.Locked(response, wait);
         if (!await twoFactor.VerifyAsync(challenge.UserId, request.Code, ct))
         {
-            lockout.Failed(challenge.Email);
+            await attempt.FailedAsync();
             return Problems.Unauthorized(WrongCode);
         }
         // Used up only now, in one conditional write: of two requests with the same challenge, one gets the session.
@@ -60,46 +62,65 @@ public static class TwoFactorEndpoints
         });
     }
 
-    /// <summary>Starts over with a new secret each time, until a code confirms one.</summary>
+    /// <summary>
+    /// Starts over with a new secret each time, until a code confirms one. Needs the password (or a fresh sign-in): whoever
+    /// holds only a stolen access token must not put their own authenticator on the account and lock its owner out.
+    /// </summary>
     private static async Task<Results<Ok<TwoFactorSetup>, ProblemHttpResult>> EnrollAsync(
-        ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, CancellationToken ct)
+        TwoFactorEnrollRequest? request, ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, PasswordProof proof,
+        HttpResponse response, CancellationToken ct)
     {
         if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return MeEndpoints.NoAccount();
+        if (await proof.CheckAsync(user, request?.Password, principal, response) is { } refused) return refused;
         if (await twoFactor.BeginAsync(user, ct) is not var (secret, uri)) return AlreadyOn();
         return TypedResults.Ok(new TwoFactorSetup { Secret = secret, OtpauthUri = uri });
     }
 
     /// <summary>
-    /// A wrong code here does not count towards the lockout: whoever confirms holds the secret already, so there
-    /// is nothing to guess, and a fumbled set-up must not lock the owner out of signing in.
+    /// Confirms only a set-up started (with the password) within <see cref="TwoFactorService.SetUpLifetime"/>. A wrong
+    /// code here does not count towards the lockout: whoever confirms holds the secret already, so there is nothing to
+    /// guess, and a fumbled set-up must not lock the owner out of signing in. The owner is mailed.
     /// </summary>
     private static async Task<Results<Ok<TwoFactorBackupCodes>, ProblemHttpResult>> ConfirmAsync(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, TwoFactorService twoFactor, CancellationToken ct)
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, TwoFactorNotices notices,
+        TimeProvider clock, CancellationToken ct)
     {
-        var pending = await twoFactor.FindAsync(principal.UserId(), ct);
-        if (pending is null) return Problems.Conflict("There is nothing to confirm. Start with POST /api/me/2fa/enroll.");
+        if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return MeEndpoints.NoAccount();
+        var pending = await twoFactor.FindAsync(user.Id, ct);
+        if (pending is null || pending.CreatedAt + TwoFactorService.SetUpLifetime < clock.GetUtcNow())
+        {
+            return Problems.Conflict("There is no set-up to confirm, or it is over 10 minutes old. Start with POST /api/me/2fa/enroll.");
+        }
         if (pending.IsOn) return AlreadyOn();
         if (await twoFactor.ConfirmAsync(pending, request.Code, ct) is not { } codes)
         {
             return Problems.BadRequest("The code is incorrect, or the set-up was started again meanwhile. Check the authenticator's clock and try again.");
         }
+        notices.TurnedOn(user);
         return TypedResults.Ok(new TwoFactorBackupCodes { BackupCodes = codes });
     }
 
-    /// <summary>Needs a code (or a backup code): an access token alone must not remove the second factor. Failures count towards the lockout.</summary>
+    /// <summary>
+    /// Needs the password (or a fresh sign-in) and a code (or a backup code): an access token alone must not remove the
+    /// second factor. Failures count towards the lockout. The owner is mailed.
+    /// </summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> DisableAsync(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, LoginLockout lockout,
-        HttpResponse response, CancellationToken ct)
+        TwoFactorDisableRequest request, ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, PasswordProof proof,
+        LoginLockout lockout, TwoFactorNotices notices, HttpResponse response, CancellationToken ct)
     {
         if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return MeEndpoints.NoAccount();
         if (!await twoFactor.IsOnAsync(user.Id, ct)) return Problems.Conflict("Two-factor authentication is not on.");
-        if (lockout.LockedFor(user.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
+        if (await proof.CheckAsync(user, request.Password, principal, response) is { } refused) return refused;
+        var attempt = await lockout.BeginAsync(user.Email);
+        if (attempt.LockedFor is { } wait) return AccountEndpoints.Locked(response, wait);
         if (!await twoFactor.VerifyAsync(user.Id, request.Code, ct))
         {
-            lockout.Failed(user.Email);
+            await attempt.FailedAsync();
             return Problems.BadRequest(WrongCode);
         }
+        await attempt.RefundAsync();
         await twoFactor.DisableAsync(user.Id, ct);
+        notices.TurnedOff(user, "with the password and a code");
         return TypedResults.NoContent();
     }
 

@@ -29,9 +29,19 @@ $("#sign-out").addEventListener("click", async () => {
   await session.signOut();
   auth.open();
 });
-session.onEnded(async () => {
+// Why a session ended, as the hub's SessionEnded says; an unknown reason gets the general notice.
+const ENDED_BECAUSE = {
+  "signed-out": "this session was signed out",
+  "password-changed": "your password was changed",
+  "account-deleted": "your account was deleted",
+  "session-revoked": "this session was ended from another device, or its sign-in was used twice",
+};
+
+session.onEnded(async (reason) => {
   await leave();
-  auth.open("Your session has ended. Please sign in again.");
+  auth.open(ENDED_BECAUSE[reason]
+    ? `You were signed out because ${ENDED_BECAUSE[reason]}. Please sign in again.`
+    : "Your session has ended. Please sign in again.");
 });
 addEventListener("hashchange", () => hub && route());
 
@@ -39,10 +49,12 @@ boot();
 
 async function boot() {
   const fromProvider = await providerReturn();
+  const hadSession = session.hasStoredSession();
   const user = fromProvider?.user ?? (await session.restore());
   if (user) await enter(user);
   else {
-    auth.open(fromProvider?.notice);
+    // A stored session the server no longer honours: say so rather than show a bare form.
+    auth.open(fromProvider?.notice ?? (hadSession ? "Your session has ended (signed out, or the password changed). Please sign in again." : undefined));
     if (fromProvider?.challenge) auth.askForCode(fromProvider.challenge);
   }
 }

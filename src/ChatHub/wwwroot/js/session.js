@@ -40,6 +40,9 @@ export const exchange = async (code) => adoptOrChallenge(await call("POST", "/ap
 /** The sign-in providers configured: [{ name, displayName }], none when the list cannot be had. */
 export const providers = () => call("GET", "/api/auth/oauth/providers").catch(() => []);
 
+/** True when this browser keeps a session from an earlier visit. */
+export const hasStoredSession = () => localStorage.getItem(REFRESH_KEY) !== null;
+
 /** On page load: a stored refresh token starts a new session without asking for a password. */
 export async function restore() {
   if (!localStorage.getItem(REFRESH_KEY)) return null;
@@ -89,11 +92,20 @@ export async function check() {
   await api("GET", "/api/me").catch(() => {});
 }
 
-/** Ends the session here and tells the page (which shows the sign-in form). */
-export function end() {
+/**
+ * Ends the session here and tells the page (which shows the sign-in form), with the server's reason
+ * (a SessionEnded reason: "signed-out", "password-changed" ...) when it gave one.
+ */
+export function end(reason) {
   const signedIn = current !== null;
   forget();
-  if (signedIn) for (const listener of endedListeners) listener();
+  if (signedIn) for (const listener of endedListeners) listener(reason);
+}
+
+/** A new access token now, whatever the old one's expiry says (the server refused it): rejects when the session is over. */
+export async function renew() {
+  await refresh();
+  return current.accessToken;
 }
 
 function forget() {
