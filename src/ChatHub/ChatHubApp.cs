@@ -43,7 +43,8 @@ public static class ChatHubApp
             .MapAccounts()
             .MapCharacters()
             .MapConversations()
-            .MapChat();
+            .MapChat()
+            .MapWeb();
         return app;
     }
 }

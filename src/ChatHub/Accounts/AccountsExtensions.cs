@@ -24,6 +24,7 @@ public static class AccountsExtensions
         var key = SigningKey.Load(builder.Configuration);
         builder.Services.AddSingleton(key);
         builder.Services.AddMemoryCache();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<SessionService>();
@@ -98,5 +99,5 @@ public static class AccountsExtensions
     }
 
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app) =>
-        app.MapAuth().MapMe().MapAdmin().MapOAuth().MapTwoFactor().MapPasswordReset().MapAccountDeletion();
+        app.MapAuth().MapMe().MapAdmin().MapOAuth().MapTwoFactor().MapPasswordReset().MapAccountDeletion().MapSessions();
 }
