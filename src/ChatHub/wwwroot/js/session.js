@@ -20,7 +20,12 @@ class ApiError extends Error {
 }
 
 export const user = () => current?.user ?? null;
+/** listener(reason): the session ended; reason is the server's (SessionEnded) or undefined. */
 export const onEnded = (listener) => endedListeners.add(listener);
+/** A new session the API handed out for this one (a password change answers with one). */
+export const renew = (auth) => adopt(auth);
+/** A REST call that needs no session (mailed links work signed out). */
+export const anonymous = (method, path, body) => call(method, path, body);
 
 /** Thrown when the account asks for its second factor: finish with {@link finishSignIn}. */
 export class SecondFactorRequired extends Error {
@@ -89,11 +94,11 @@ export async function check() {
   await api("GET", "/api/me").catch(() => {});
 }
 
-/** Ends the session here and tells the page (which shows the sign-in form). */
-export function end() {
+/** Ends the session here and tells the page (which shows the sign-in form), with the reason when there is one. */
+export function end(reason) {
   const signedIn = current !== null;
   forget();
-  if (signedIn) for (const listener of endedListeners) listener();
+  if (signedIn) for (const listener of endedListeners) listener(reason);
 }
 
 function forget() {

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using ChatHub.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatHub.Tests.Web;
+
+/// <summary>The account's pages end to end, as a person uses them: the mailed links, settings, two-factor, admin.</summary>
+public sealed partial class AccountPagesTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string NewPassword = "a brand new passphrase";
+
+    private ChatServer Server => browser.Server;
+
+    [Fact]
+    public async Task AForgottenPasswordIsResetThroughTheMailedLinkAndTheNewOneSignsIn()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.GotoAsync();
+        var page = chat.Page;
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Forgot password?" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Reset your password" })).ToBeVisibleAsync();
+        var email = page.Locator("#account-view").GetByLabel("Email");
+        await Expect(email).ToBeFocusedAsync();
+        await email.FillAsync(user.Email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Check your mail" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#account-screen")).ToContainTextAsync("If an account has this email");
+
+        var link = await MailFolder.WaitForLinkAsync(Server.DataDir, user.Email, "Reset your CharacterChat password");
+        await page.GotoAsync(link.ToString());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choose a new password" })).ToBeVisibleAsync();
+        Assert.Equal("/reset-password", new Uri(page.Url).AbsolutePath);
+        Assert.DoesNotContain("token", page.Url);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync(NewPassword);
+        await page.GetByLabel("New password again").FillAsync("not the same");
+        var set = page.GetByRole(AriaRole.Button, new() { Name = "Set the new password" });
+        await set.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The two new passwords are not the same.");
+        await page.GetByLabel("New password again").FillAsync(NewPassword);
+        await set.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your password is set" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await chat.SignInIfAskedAsync(user.Email, NewPassword);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.LoginAsync(user.Email, user.Password)).StatusCode);
+        Assert.Empty(chat.Errors);
+
+        // The link works once: opened again, it says so and offers to send a new one.
+        await page.GotoAsync(link.ToString());
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync(NewPassword);
+        await page.GetByLabel("New password again").FillAsync(NewPassword);
+        await set.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This reset link no longer works" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send the link" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task TheLockoutMessageOffersAResetInsteadOfWaiting()
+    {
+        var user = await Server.CreateUserAsync();
+        for (var i = 0; i < 5; i++) await Server.LoginAsync(user.Email, "wrong password");
+        await using var chat = await browser.OpenAsync();
+        await chat.GotoAsync();
+
+        await chat.Page.GetByLabel("Email").FillAsync(user.Email);
+        await chat.Page.GetByLabel("Password").FillAsync(user.Password);
+        await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+
+        await Expect(chat.Page.Locator("#auth-error")).ToContainTextAsync("Try again in 15 minutes");
+        var offer = chat.Page.Locator("#lockout-offer").GetByRole(AriaRole.Link, new() { Name = "Reset it by email" });
+        await offer.ClickAsync();
+        await Expect(chat.Page.GetByRole(AriaRole.Heading, new() { Name = "Reset your password" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task TwoFactorIsTurnedOnFromSettingsThenSignsInWithACodeOrABackupCode()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user, "/settings/security");
+        var page = chat.Page;
+
+        var secret = await EnrollAsync(chat, user);
+        await Expect(page.Locator("img.qr-code")).ToHaveAttributeAsync("src", new Regex("^data:image/svg\\+xml;base64,"));
+        await page.GetByLabel("Code from the app").FillAsync(AccountSecurityCalls.Code(secret));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
+        var codes = page.GetByRole(AriaRole.List, new() { Name = "Backup codes" }).Locator("li");
+        await Expect(codes).ToHaveCountAsync(10);
+        var backupCode = (await codes.First.TextContentAsync())!;
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download codes" })).ToHaveAttributeAsync("download", "characterchat-backup-codes.txt");
+        await page.GetByRole(AriaRole.Button, new() { Name = "I have saved them" }).ClickAsync();
+        await Expect(page.GetByText("On. 10 of 10 backup codes left.")).ToBeVisibleAsync();
+
+        await SignOutAndInAsync(chat, user, AccountSecurityCalls.NextCode(secret));
+        await SignOutAndInAsync(chat, user, backupCode);
+        await page.GotoAsync("/settings/security");
+        await Expect(page.GetByText("On. 9 of 10 backup codes left.")).ToBeVisibleAsync();
+        Assert.Empty(chat.Errors);
+    }
+
+    [Fact]
+    public async Task AnAccountIsDeletedThroughTheMailedLink()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user, "/settings/account");
+        var page = chat.Page;
+
+        await page.GetByLabel("Your password", new() { Exact = true }).FillAsync(user.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the confirmation link" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Check your mail.");
+
+        var link = await MailFolder.WaitForLinkAsync(Server.DataDir, user.Email, "Confirm the deletion of your CharacterChat account");
+        await page.GotoAsync(link.ToString());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delete your account?" })).ToBeVisibleAsync();
+        Assert.DoesNotContain("token", page.Url);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account is deleted" })).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.LoginAsync(user.Email, user.Password)).StatusCode);
+        Assert.Empty(chat.Errors);
+        await page.GotoAsync(link.ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This link no longer works" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task AnAdminChangesARoleAndTheUserSeesItAfterAReload()
+    {
+        var (server, admin) = await ChatServer.StartWithAdminAsync();
+        await using var _ = server;
+        var user = await server.CreateUserAsync();
+        await using var userPage = await browser.OpenAsync(server: server);
+        await userPage.OpenSignedInAsync(user, "/settings");
+        await Expect(userPage.Page.GetByText("Account type: free.")).ToBeVisibleAsync();
+        await Expect(userPage.Page.GetByRole(AriaRole.Link, new() { Name = "Admin: users" })).ToBeHiddenAsync();
+        await using var adminPage = await browser.OpenAsync(server: server);
+        await adminPage.OpenSignedInAsync(admin);
+
+        await adminPage.Page.GetByRole(AriaRole.Link, new() { Name = "Admin: users" }).ClickAsync();
+        await adminPage.Page.GetByLabel("Search by name or email").FillAsync(user.Email);
+        await adminPage.Page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var row = adminPage.Page.Locator($"tr[data-id='{user.Id}']");
+        await Expect(adminPage.Page.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(row.Locator("td").Last).ToHaveTextAsync("2"); // signed up, and signed in on the page
+        await row.GetByRole(AriaRole.Combobox).SelectOptionAsync("paid");
+        await Expect(adminPage.Page.GetByRole(AriaRole.Status).First).ToHaveTextAsync("Test User's role is now paid.");
+
+        await userPage.Page.ReloadAsync();
+        await Expect(userPage.Page.GetByText("Account type: paid.")).ToBeVisibleAsync();
+        Assert.Empty(userPage.Errors);
+        Assert.Empty(adminPage.Errors);
+    }
+
+    /// <summary>Starts the set-up from settings; returns the key the page shows for typing in by hand.</summary>
+    private static async Task<string> EnrollAsync(ChatPage chat, TestUser user)
+    {
+        await chat.Page.GetByLabel("Your password", new() { Exact = true }).FillAsync(user.Password);
+        await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Set up two-factor" }).ClickAsync();
+        return (await chat.Page.Locator("#totp-secret").TextContentAsync())!;
+    }
+
+    private static async Task SignOutAndInAsync(ChatPage chat, TestUser user, string code)
+    {
+        var page = chat.Page;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByLabel("Email").FillAsync(user.Email);
+        await page.GetByLabel("Password").FillAsync(user.Password);
+        var signIn = page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true });
+        await signIn.ClickAsync();
+        await page.GetByLabel("Verification code").FillAsync(code);
+        await signIn.ClickAsync();
+        await Expect(page.Locator("#app-view")).ToBeVisibleAsync();
+    }
+}
