@@ -55,6 +55,7 @@ public sealed class ChatHubProxy(HubConnection connection) : IChatHub, IAsyncDis
         Connection.On<ReplyDelta>(HubEvents.ReplyDelta, receiver.ReplyDelta),
         Connection.On<ReplyCompleted>(HubEvents.ReplyCompleted, receiver.ReplyCompleted),
         Connection.On<ReplyFailed>(HubEvents.ReplyFailed, receiver.ReplyFailed),
+        Connection.On<SessionEnded>(HubEvents.SessionEnded, receiver.SessionEnded),
     ]);
 
     public ValueTask DisposeAsync() => Connection.DisposeAsync();

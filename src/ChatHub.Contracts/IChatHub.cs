@@ -25,4 +25,6 @@ public interface IChatClient
     Task ReplyDelta(ReplyDelta delta);
     Task ReplyCompleted(ReplyCompleted reply);
     Task ReplyFailed(ReplyFailed reply);
+    /// <summary>The server is about to close this connection: its session ended, for <see cref="SessionEnded.Reason"/>.</summary>
+    Task SessionEnded(SessionEnded ended);
 }

@@ -65,6 +65,7 @@ public static class HubEvents
     public const string ReplyDelta = nameof(IChatClient.ReplyDelta);
     public const string ReplyCompleted = nameof(IChatClient.ReplyCompleted);
     public const string ReplyFailed = nameof(IChatClient.ReplyFailed);
+    public const string SessionEnded = nameof(IChatClient.SessionEnded);
 }
 
 /// <summary>Values of <see cref="MessageDto.Sender"/> and <see cref="MessageDto.Status"/>.</summary>

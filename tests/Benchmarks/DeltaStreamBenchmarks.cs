@@ -45,5 +45,6 @@ public class DeltaStreamBenchmarks
         public Task ReplyDelta(ReplyDelta delta) => Task.CompletedTask;
         public Task ReplyCompleted(ReplyCompleted reply) => Task.CompletedTask;
         public Task ReplyFailed(ReplyFailed reply) => Task.CompletedTask;
+        public Task SessionEnded(SessionEnded ended) => Task.CompletedTask;
     }
 }

@@ -31,6 +31,7 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<SessionCheck>();
         builder.Services.AddSingleton<LoginLockout>();
         builder.Services.AddSingleton<UserConnections>();
+        builder.Services.AddHostedService<SessionExpiry>();
         builder.Services.TryAddSingleton<ISessionsEndedRelay, SingleNodeSessionsEndedRelay>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddSingleton<TwoFactorService>();
@@ -92,6 +93,13 @@ public static class AccountsExtensions
                     "Your account is not allowed to do this."),
             };
         });
+        // Token lifetimes are judged by the service's clock, the one that stamped them, not the machine's.
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TimeProvider>((options, clock) =>
+            options.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, parameters) =>
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                return (notBefore is null || notBefore <= now + parameters.ClockSkew) && (expires is null || expires > now - parameters.ClockSkew);
+            });
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));

@@ -32,7 +32,7 @@ public static class MeEndpoints
 
     /// <summary>Ends every session, this one included, and answers with a new one for the caller.</summary>
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> ChangePasswordAsync(
-        ChangePasswordRequest request, ClaimsPrincipal principal, IUserStore users, SessionService sessions, SessionCheck sessionCheck,
+        ChangePasswordRequest request, ClaimsPrincipal principal, IUserStore users, SessionService sessions,
         LoginLockout lockout, HttpResponse response, TimeProvider clock, CancellationToken ct)
     {
         if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return NoAccount();
@@ -47,8 +47,7 @@ public static class MeEndpoints
 
         var changed = await users.UpdateAsync(user.Id, new UserChanges(clock.UtcNowMs(), PasswordHash: PasswordHasher.Hash(request.NewPassword)), ct);
         if (changed is null) return NoAccount();
-        sessionCheck.Forget(user.Id);
-        await sessions.EndAllAsync(user.Id, ct);
+        await sessions.EndAllAsync(user.Id, SessionEndReasons.PasswordChanged, ct);
         return TypedResults.Ok(await sessions.StartAsync(changed, ct));
     }
 

@@ -14,7 +14,9 @@ public sealed class TokenService(SymmetricSecurityKey key, IOptions<AuthOptions>
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public AccessToken Issue(User user)
+    /// <param name="sessionId">The session (refresh-token family) the token belongs to: ending the session ends the token.</param>
+    /// <param name="signedInAt">When the session's sign-in happened (<c>auth_time</c>): a fresh sign-in may stand in for a password.</param>
+    public AccessToken Issue(User user, string sessionId, DateTimeOffset signedInAt)
     {
         var now = clock.GetUtcNow();
         var expires = now.AddMinutes(options.Value.AccessTokenMinutes);
@@ -32,6 +34,8 @@ public sealed class TokenService(SymmetricSecurityKey key, IOptions<AuthOptions>
                 new Claim(ClaimNames.Name, user.Name),
                 new Claim(ClaimNames.Role, user.Role),
                 new Claim(ClaimNames.TokenVersion, user.TokenVersion.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer32),
+                new Claim(JwtRegisteredClaimNames.Sid, sessionId),
+                new Claim(JwtRegisteredClaimNames.AuthTime, signedInAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
             ]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
@@ -60,4 +64,18 @@ public static class UserMapping
     /// <summary>Tokens from before token versions existed carry none: they are version 0, as are the users they belong to.</summary>
     public static int TokenVersion(this ClaimsPrincipal principal) =>
         int.TryParse(principal.FindFirstValue(ClaimNames.TokenVersion), NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : 0;
+
+    /// <summary>The session (refresh-token family) the token belongs to; null for tokens from before sessions were named.</summary>
+    public static string? SessionId(this ClaimsPrincipal principal) => principal.FindFirstValue(JwtRegisteredClaimNames.Sid);
+
+    /// <summary>When the token's session signed in; null when the token does not say.</summary>
+    public static DateTimeOffset? SignedInAt(this ClaimsPrincipal principal) => UnixTime(principal, JwtRegisteredClaimNames.AuthTime);
+
+    /// <summary>When the token expires (its <c>exp</c>).</summary>
+    public static DateTimeOffset? ExpiresAt(this ClaimsPrincipal principal) => UnixTime(principal, JwtRegisteredClaimNames.Exp);
+
+    private static DateTimeOffset? UnixTime(ClaimsPrincipal principal, string claim) =>
+        long.TryParse(principal.FindFirstValue(claim), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 }

@@ -7,6 +7,13 @@ public static class Ids
 {
     public static string New() => ObjectId.GenerateNewId().ToString();
 
+    /// <summary>A new id that carries <paramref name="at"/> (to the second), which <see cref="TimeOf"/> reads back.</summary>
+    public static string New(DateTimeOffset at) => ObjectId.GenerateNewId(at.UtcDateTime).ToString();
+
+    /// <summary>The time an id was made at, to the second; null for a value that is not an id.</summary>
+    public static DateTimeOffset? TimeOf(string? value) =>
+        IsValid(value) ? new DateTimeOffset(ObjectId.Parse(value).CreationTime, TimeSpan.Zero) : null;
+
     public static bool IsValid(string? value) => value is { Length: 24 } && ObjectId.TryParse(value, out _);
 }
 

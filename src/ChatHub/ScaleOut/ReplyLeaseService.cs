@@ -52,7 +52,10 @@ public sealed class ReplyLeaseService(
             if (((string?)message)?.Split('|') is [var replyId, var userId]) coordinator.StopLocal(replyId, userId);
         });
         await subscriber.SubscribeAsync(keys.DeletedChannel, (_, message) => coordinator.DeletedLocal(message!));
-        await subscriber.SubscribeAsync(keys.SessionsEndedChannel, (_, message) => connections.CloseLocal(message!));
+        await subscriber.SubscribeAsync(keys.SessionsEndedChannel, (channel, message) =>
+        {
+            if (SessionEnd.Parse(message) is { } end) _ = connections.EndLocalAsync(end);
+        });
         return true;
     }
 }

@@ -90,6 +90,7 @@ public sealed class AccountDeletionApiTests(MailingServer mailing) : IClassFixtu
 
         await DeleteAsync(user);
 
+        Assert.Equal(SessionEndReasons.AccountDeleted, (await device.Events.WaitFor<SessionEnded>()).Reason);
         await closed.Bounded();
         await Assert.ThrowsAnyAsync<Exception>(() => user.ConnectAsync());
     }

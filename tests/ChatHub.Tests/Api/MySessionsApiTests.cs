@@ -52,6 +52,46 @@ public sealed class MySessionsApiTests(SharedServer shared) : IClassFixture<Shar
         Assert.Equal(HttpStatusCode.NotFound, (await http.DeleteAsync(Routes.MySession(target.Id), Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task TheCallersSessionIsMarkedAndSigningOutEverywhereElseKeepsOnlyIt()
+    {
+        var user = await Server.CreateUserAsync();
+        var others = new[] { await SignInAsync(user, Firefox), await SignInAsync(user, Safari) };
+
+        var before = await ListAsync(user.AccessToken);
+        using var http = user.Http();
+        var revoked = await (await http.PostAsync(Routes.MySessionsRevokeOthers, null, Ct)).ReadAsync<SessionsRevokedResponse>();
+
+        Assert.Equal(3, before.Length);
+        var current = Assert.Single(before, s => s.Current);
+        Assert.Equal(2, revoked.Revoked);
+        Assert.Equal([current.Id], (await ListAsync(user.AccessToken)).Select(s => s.Id));
+        foreach (var other in others) Assert.Equal(HttpStatusCode.Unauthorized, (await Server.RefreshAsync(other.RefreshToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Server.RefreshAsync(user.RefreshToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task EndingASessionClosesItsHubConnectionsWithSessionRevokedAndLeavesTheCallersOpen()
+    {
+        var user = await Server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        var phone = await SignInAsync(user, Safari);
+        var (phoneDevice, phoneClosed) = await (user with { AccessToken = phone.AccessToken }).ConnectWatchingCloseAsync();
+        await using var _ = phoneDevice;
+        await using var laptop = await user.ConnectAsync();
+        var phoneSession = (await ListAsync(user.AccessToken)).Single(s => !s.Current);
+        using var http = user.Http();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync(Routes.MySession(phoneSession.Id), Ct)).StatusCode);
+
+        Assert.Equal(SessionEndReasons.SessionRevoked, (await phoneDevice.Events.WaitFor<SessionEnded>()).Reason);
+        await phoneClosed.Bounded();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.GetMeAsync(phone.AccessToken)).StatusCode);
+        var sent = await laptop.SendAsync(conversation.Id, "Still here?");
+        await laptop.Events.Completed(sent.ReplyId);
+        Assert.Empty(laptop.Events.All<SessionEnded>());
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -164,7 +164,7 @@ public sealed class SessionApiTests(SharedServer shared) : IClassFixture<SharedS
     {
         var now = DateTimeOffset.UtcNow;
         var ghost = new User(Ids.New(), "Ghost", "ghost@chathub.test", "hash", Roles.Admin, now, now);
-        var token = Server.Services.GetRequiredService<TokenService>().Issue(ghost).Token;
+        var token = Server.Services.GetRequiredService<TokenService>().Issue(ghost, Ids.New(), now).Token;
 
         var response = await Server.GetMeAsync(token);
 

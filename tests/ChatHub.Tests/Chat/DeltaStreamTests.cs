@@ -35,5 +35,6 @@ public sealed class DeltaStreamTests
         public Task ReplyDelta(ReplyDelta delta) => Task.FromException(new IOException(Error));
         public Task ReplyCompleted(ReplyCompleted reply) => Task.CompletedTask;
         public Task ReplyFailed(ReplyFailed reply) => Task.CompletedTask;
+        public Task SessionEnded(SessionEnded ended) => Task.CompletedTask;
     }
 }

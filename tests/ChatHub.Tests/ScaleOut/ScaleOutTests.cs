@@ -204,6 +204,7 @@ public sealed class ScaleOutTests(RedisFixture fixture) : IClassFixture<RedisFix
             new ChangePasswordRequest { CurrentPassword = user.Password, NewPassword = "a brand new passphrase" }, TestContext.Current.CancellationToken);
 
         change.EnsureSuccessStatusCode();
+        Assert.Equal(SessionEndReasons.PasswordChanged, (await laptop.Events.WaitFor<SessionEnded>()).Reason);
         await closed.Bounded();
         Assert.Equal(HubConnectionState.Connected, other.Hub.Connection.State);
     }

@@ -14,6 +14,7 @@ public sealed class RecordedEvents : IChatClient
     public Task ReplyDelta(ReplyDelta delta) => Add(delta);
     public Task ReplyCompleted(ReplyCompleted reply) => Add(reply);
     public Task ReplyFailed(ReplyFailed reply) => Add(reply);
+    public Task SessionEnded(SessionEnded ended) => Add(ended);
 
     public IReadOnlyList<T> All<T>()
     {

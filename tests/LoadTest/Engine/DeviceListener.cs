@@ -17,6 +17,8 @@ public sealed class DeviceListener(LiveCounters live) : IChatClient
 
     public Task ReplyStarted(ReplyStarted reply) => Task.CompletedTask;
 
+    public Task SessionEnded(SessionEnded ended) => Task.CompletedTask;
+
     public Task ReplyDelta(ReplyDelta delta)
     {
         var at = Clock.Now;

@@ -40,14 +40,17 @@ public static class AdminEndpoints
         return TypedResults.Ok(new AdminUserDto { User = user.ToDto(), Sessions = (await sessions.ListAsync(id, ct)).Count });
     }
 
-    /// <summary>The user's access tokens end (their role is in them); their sessions go on and refresh into the new role.</summary>
+    /// <summary>
+    /// The user's access tokens end (their role is in them) and their hub connections close with <c>role-changed</c>;
+    /// their sessions go on and refresh into the new role.
+    /// </summary>
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> SetRoleAsync(
-        string id, SetRoleRequest request, IUserStore users, SessionCheck sessionCheck, TimeProvider clock, CancellationToken ct)
+        string id, SetRoleRequest request, IUserStore users, UserConnections connections, TimeProvider clock, CancellationToken ct)
     {
         if (!Roles.IsKnown(request.Role)) return Problems.BadRequest($"role must be {Roles.Free}, {Roles.Paid} or {Roles.Admin}.");
         var updated = Ids.IsValid(id) ? await users.UpdateAsync(id, new UserChanges(clock.UtcNowMs(), Role: request.Role), ct) : null;
         if (updated is null) return Problems.NotFound("There is no user with that id.");
-        sessionCheck.Forget(id);
+        await connections.EndAsync(new SessionEnd(id, null, SessionEndReasons.RoleChanged));
         return TypedResults.Ok(updated.ToDto());
     }
 }

@@ -11,7 +11,6 @@ public sealed partial class AccountDeletionService(
     IUserStore users,
     [FromKeyedServices(OneTimeTokenKind.AccountDeletion)] IOneTimeTokenStore requests,
     IEnumerable<UserDataEraser> erasers,
-    SessionCheck sessionCheck,
     UserConnections connections,
     EmailQueue mail,
     IOptions<AuthOptions> authOptions,
@@ -61,8 +60,7 @@ public sealed partial class AccountDeletionService(
         // The user goes first: from here on every token of theirs is refused, so nothing new of theirs is written
         // while the rest goes. Past this point the work must finish even if the caller hangs up.
         if (!await users.DeleteAsync(user.Id, cancellationToken)) return false;
-        sessionCheck.Forget(user.Id);
-        await connections.CloseAllAsync(user.Id);
+        await connections.EndAsync(new SessionEnd(user.Id, null, SessionEndReasons.AccountDeleted));
         foreach (var eraser in erasers)
         {
             try

@@ -15,7 +15,6 @@ public sealed partial class PasswordResetService(
     [FromKeyedServices(OneTimeTokenKind.PasswordReset)] IOneTimeTokenStore resets,
     [FromKeyedServices(OneTimeTokenKind.LoginChallenge)] IOneTimeTokenStore challenges,
     SessionService sessions,
-    SessionCheck sessionCheck,
     EmailQueue mail,
     IOptions<AuthOptions> authOptions,
     IOptions<EmailOptions> emailOptions,
@@ -39,8 +38,7 @@ public sealed partial class PasswordResetService(
 
         // The new password raises the token version in the same write, which ends every access token.
         if (await users.UpdateAsync(user.Id, new UserChanges(now, PasswordHash: PasswordHasher.Hash(newPassword)), cancellationToken) is null) return false;
-        sessionCheck.Forget(user.Id);
-        await sessions.EndAllAsync(user.Id, cancellationToken);
+        await sessions.EndAllAsync(user.Id, SessionEndReasons.PasswordChanged, cancellationToken);
         await resets.DeleteAllAsync(user.Id, cancellationToken);
         await challenges.DeleteAllAsync(user.Id, cancellationToken);
         LogReset(logger, user.Id);

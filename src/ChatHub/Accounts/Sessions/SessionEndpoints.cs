@@ -2,7 +2,6 @@ using System.Security.Claims;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ChatHub.Accounts.Sessions;
 
@@ -20,7 +19,7 @@ public static class SessionEndpoints
 
     private static async Task<Ok<SessionDto[]>> ListAsync(ClaimsPrincipal principal, SessionService sessions, CancellationToken ct)
     {
-        var current = CurrentSession(principal);
+        var current = principal.SessionId();
         var live = await sessions.ListAsync(principal.UserId(), ct);
         return TypedResults.Ok(live.Select(token => new SessionDto
         {
@@ -40,7 +39,5 @@ public static class SessionEndpoints
             : Problems.NotFound("You have no session with that id that is still on.");
 
     private static async Task<Ok<SessionsRevokedResponse>> EndOthersAsync(ClaimsPrincipal principal, SessionService sessions, CancellationToken ct) =>
-        TypedResults.Ok(new SessionsRevokedResponse { Revoked = await sessions.EndOthersAsync(principal.UserId(), CurrentSession(principal), ct) });
-
-    private static string? CurrentSession(ClaimsPrincipal principal) => principal.FindFirstValue(JwtRegisteredClaimNames.Sid);
+        TypedResults.Ok(new SessionsRevokedResponse { Revoked = await sessions.EndOthersAsync(principal.UserId(), principal.SessionId(), ct) });
 }

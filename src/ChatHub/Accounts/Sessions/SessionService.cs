@@ -21,8 +21,9 @@ public sealed partial class SessionService(
     /// <summary>Long enough for any browser's User-Agent; a longer one is cut, not refused.</summary>
     public const int MaxUserAgentChars = 512;
 
+    /// <summary>A new session. Its id (the refresh-token family's) carries the time of the sign-in, which every access token of it repeats.</summary>
     public Task<AuthResponse> StartAsync(User user, CancellationToken cancellationToken) =>
-        IssueAsync(user, familyId: Ids.New(), startedAt: null, cancellationToken);
+        IssueAsync(user, familyId: Ids.New(clock.GetUtcNow()), startedAt: null, cancellationToken);
 
     /// <summary>A new pair for a valid, unused refresh token; null for anything else (the same answer for every reason).</summary>
     public async Task<AuthResponse?> RefreshAsync(string? presented, CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ public sealed partial class SessionService(
         if (token.Used || !await tokens.TryUseAsync(hash, now, cancellationToken))
         {
             LogReuse(logger, token.UserId, token.FamilyId);
-            await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            await EndSessionAsync(token.UserId, token.FamilyId, SessionEndReasons.SessionRevoked, cancellationToken);
             return null;
         }
 
@@ -55,23 +56,34 @@ public sealed partial class SessionService(
         return response;
     }
 
-    /// <summary>Ends the session the token belongs to, on every device that shares it. Unknown tokens are ignored.</summary>
+    /// <summary>Signs out: ends the session the token belongs to, on every device that shares it. Unknown tokens are ignored.</summary>
     public async Task EndAsync(string? presented, CancellationToken cancellationToken)
     {
         if (OpaqueTokens.HashOf(presented) is { } hash && await tokens.FindAsync(hash, cancellationToken) is { } token)
         {
-            await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            await EndSessionAsync(token.UserId, token.FamilyId, SessionEndReasons.SignedOut, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Ends one session: none of its refresh tokens works any more, its access tokens are refused, and its hub
+    /// connections on every node are told <paramref name="reason"/> (a <see cref="SessionEndReasons"/> value) and closed.
+    /// The caller has checked that <paramref name="sessionId"/> (the <c>sid</c> of its access tokens) is the user's.
+    /// </summary>
+    public async Task EndSessionAsync(string userId, string sessionId, string reason, CancellationToken cancellationToken)
+    {
+        await tokens.RevokeFamilyAsync(sessionId, cancellationToken);
+        await connections.EndAsync(new SessionEnd(userId, sessionId, reason));
     }
 
     /// <summary>
     /// Ends every session of the user: no refresh token works any more, and their hub connections close at once
     /// (callers have already raised the token version, so a reconnect with an old access token is refused).
     /// </summary>
-    public async Task EndAllAsync(string userId, CancellationToken cancellationToken)
+    public async Task EndAllAsync(string userId, string reason, CancellationToken cancellationToken)
     {
         await tokens.RevokeAllAsync(userId, cancellationToken);
-        await connections.CloseAllAsync(userId);
+        await connections.EndAsync(new SessionEnd(userId, null, reason));
     }
 
     /// <summary>The sessions of the user that are still on (one live refresh token each), most recently used first.</summary>
@@ -82,7 +94,7 @@ public sealed partial class SessionService(
     public async Task<bool> EndOneAsync(string userId, string sessionId, CancellationToken cancellationToken)
     {
         if (!(await ListAsync(userId, cancellationToken)).Any(token => token.FamilyId == sessionId)) return false;
-        await tokens.RevokeFamilyAsync(sessionId, cancellationToken);
+        await EndSessionAsync(userId, sessionId, SessionEndReasons.SessionRevoked, cancellationToken);
         return true;
     }
 
@@ -90,7 +102,7 @@ public sealed partial class SessionService(
     public async Task<int> EndOthersAsync(string userId, string? keep, CancellationToken cancellationToken)
     {
         var others = (await ListAsync(userId, cancellationToken)).Where(token => token.FamilyId != keep).ToList();
-        foreach (var token in others) await tokens.RevokeFamilyAsync(token.FamilyId, cancellationToken);
+        foreach (var token in others) await EndSessionAsync(userId, token.FamilyId, SessionEndReasons.SessionRevoked, cancellationToken);
         return others.Count;
     }
 
@@ -102,7 +114,7 @@ public sealed partial class SessionService(
         var refresh = new RefreshToken(Ids.New(), hash, familyId, user.Id, now, now.AddDays(options.Value.RefreshTokenDays),
             UserAgent: UserAgent(), SessionStartedAt: startedAt ?? now);
         await tokens.CreateAsync(refresh, cancellationToken);
-        var access = accessTokens.Issue(user);
+        var access = accessTokens.Issue(user, familyId, Ids.TimeOf(familyId) ?? now);
         return new AuthResponse
         {
             AccessToken = access.Token,

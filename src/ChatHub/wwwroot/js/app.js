@@ -14,15 +14,6 @@ import { navigate, onNavigate } from "./nav.js";
 
 const CONVERSATION_ROUTE = /^#\/c\/([\w-]+)$/;
 const TOAST_MS = 6000;
-// Why the server ended this device's session (the hub's SessionEnded), in the words the sign-in form shows.
-const ENDED = {
-  expired: "Your session has expired. Please sign in again.",
-  "signed-out": "You signed out. Sign in again to go on.",
-  "password-changed": "Your password was changed, so every device was signed out. Sign in with the new password.",
-  "role-changed": "Your account's role changed. Please sign in again.",
-  "account-deleted": "Your account has been deleted.",
-  "session-revoked": "This device was signed out from another device. Sign in again to go on.",
-};
 
 let hub = null;
 let characters = new Map();
@@ -46,9 +37,19 @@ $("#sign-out").addEventListener("click", async () => {
   await session.signOut();
   auth.open();
 });
+// Why a session ended, as the hub's SessionEnded says; an unknown reason gets the general notice.
+const ENDED_BECAUSE = {
+  "signed-out": "this session was signed out",
+  "password-changed": "your password was changed",
+  "account-deleted": "your account was deleted",
+  "session-revoked": "this session was ended from another device, or its sign-in was used twice",
+};
+
 session.onEnded(async (reason) => {
   await leave();
-  auth.open(ENDED[reason] ?? "Your session has ended. Please sign in again.");
+  auth.open(ENDED_BECAUSE[reason]
+    ? `You were signed out because ${ENDED_BECAUSE[reason]}. Please sign in again.`
+    : "Your session has ended. Please sign in again.");
 });
 addEventListener("hashchange", () => hub && route());
 onNavigate(() => hub && route());
@@ -62,10 +63,12 @@ async function boot() {
   }
   // Settings reads the answer of linking a provider itself.
   const fromProvider = settings.owns(location.pathname) ? null : await providerReturn();
+  const hadSession = session.hasStoredSession();
   const user = fromProvider?.user ?? (await session.restore());
   if (user) await enter(user);
   else {
-    auth.open(fromProvider?.notice);
+    // A stored session the server no longer honours: say so rather than show a bare form.
+    auth.open(fromProvider?.notice ?? (hadSession ? "Your session has ended (signed out, or the password changed). Please sign in again." : undefined));
     if (fromProvider?.challenge) auth.askForCode(fromProvider.challenge);
   }
 }
@@ -76,7 +79,6 @@ async function enter(user) {
   showUser(user);
   hub = connect({ onOffline: () => setOnline(false), onOnline: () => (setOnline(true), chat.resume()) });
   chat.listen(hub.connection);
-  hub.connection.on("SessionEnded", ({ reason }) => session.end(reason));
   try {
     const [characterList, conversations] = await Promise.all([
       session.api("GET", "/api/characters"),

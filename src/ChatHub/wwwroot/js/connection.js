@@ -5,6 +5,8 @@ import * as session from "./session.js";
 const { HubConnectionBuilder, HttpTransportType, LogLevel } = window.signalR;
 const REFUSAL_MARKER = "HubException: ";
 const MAX_RETRY_DELAY_MS = 5_000;
+// SessionEnded reasons after which a new access token carries on where the connection was.
+const RESUMABLE = new Set(["expired", "role-changed"]);
 
 /**
  * The part of a hub error meant for the user when the server refused the call (too long, rate
@@ -46,7 +48,7 @@ export function connect({ onOffline, onOnline }) {
   connection.onreconnected(onOnline);
 
   // Automatic reconnect only covers a connection that was up once; the first start retries here.
-  const ready = (async () => {
+  const start = async () => {
     for (let attempt = 0; ; attempt++) {
       try {
         await connection.start();
@@ -59,6 +61,28 @@ export function connect({ onOffline, onOnline }) {
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
-  })();
-  return { connection, ready };
+  };
+
+  // The server says why before it closes a connection whose session ended: an expired token or a new role
+  // is renewed and the connection started again (the page keeps its view); anything else signs out, with the reason.
+  let ended = null;
+  connection.on("SessionEnded", ({ reason }) => { ended = reason; });
+  connection.onclose(async () => {
+    const reason = ended;
+    ended = null;
+    if (reason === null || !session.user()) return;
+    if (!RESUMABLE.has(reason) && !(await session.isOwnEnding(reason))) {
+      session.end(reason);
+      return;
+    }
+    onOffline();
+    try {
+      await session.renew();
+      await start();
+      onOnline();
+    } catch {
+      // The session is over after all: session.end has told the page.
+    }
+  });
+  return { connection, ready: start() };
 }

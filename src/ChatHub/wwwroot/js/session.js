@@ -8,6 +8,7 @@ const EARLY_MS = 60_000;
 
 let current = null; // { accessToken, expiresAt (ms), user }
 let refreshing = null;
+let ownEnding = null; // { reason, settled } while a replaceSession call runs and until the hub's SessionEnded for it
 const endedListeners = new Set();
 
 /** An API answer other than 2xx, with its RFC 7807 problem when there is one. */
@@ -22,8 +23,28 @@ class ApiError extends Error {
 export const user = () => current?.user ?? null;
 /** listener(reason): the session ended; reason is the server's (SessionEnded) or undefined. */
 export const onEnded = (listener) => endedListeners.add(listener);
-/** A new session the API handed out for this one (a password change answers with one). */
-export const renew = (auth) => adopt(auth);
+/**
+ * Runs call, a request that ends every session of the user (this one too: a password change, reason "password-changed")
+ * and answers with a new one, which this page carries on with.
+ */
+export async function replaceSession(reason, call) {
+  const settled = call();
+  ownEnding = { reason, settled };
+  try {
+    return adopt(await settled);
+  } catch (error) {
+    ownEnding = null;
+    throw error;
+  }
+}
+
+/** Whether the hub ended this session because of this page's own replaceSession call; answers once that call has settled. */
+export async function isOwnEnding(reason) {
+  const ending = ownEnding;
+  if (ending?.reason !== reason) return false;
+  ownEnding = null;
+  return ending.settled.then(() => true, () => false);
+}
 /** A REST call that needs no session (mailed links work signed out). */
 export const anonymous = (method, path, body) => call(method, path, body);
 
@@ -44,6 +65,9 @@ export const finishSignIn = async (secondFactorToken, code) =>
 export const exchange = async (code) => adoptOrChallenge(await call("POST", "/api/auth/oauth/exchange", { code }));
 /** The sign-in providers configured: [{ name, displayName }], none when the list cannot be had. */
 export const providers = () => call("GET", "/api/auth/oauth/providers").catch(() => []);
+
+/** True when this browser keeps a session from an earlier visit. */
+export const hasStoredSession = () => localStorage.getItem(REFRESH_KEY) !== null;
 
 /** On page load: a stored refresh token starts a new session without asking for a password. */
 export async function restore() {
@@ -94,11 +118,20 @@ export async function check() {
   await api("GET", "/api/me").catch(() => {});
 }
 
-/** Ends the session here and tells the page (which shows the sign-in form), with the reason when there is one. */
+/**
+ * Ends the session here and tells the page (which shows the sign-in form), with the server's reason
+ * (a SessionEnded reason: "signed-out", "password-changed" ...) when it gave one.
+ */
 export function end(reason) {
   const signedIn = current !== null;
   forget();
   if (signedIn) for (const listener of endedListeners) listener(reason);
+}
+
+/** A new access token now, whatever the old one's expiry says (the server refused it): rejects when the session is over. */
+export async function renew() {
+  await refresh();
+  return current.accessToken;
 }
 
 function forget() {

@@ -100,7 +100,8 @@ export class Settings {
         submit: "Change password",
         action: async (values, node) => {
           checkNewPassword(values.newPassword, values.repeated);
-          session.renew(await session.api("POST", "/api/me/password", { currentPassword: values.currentPassword, newPassword: values.newPassword }));
+          await session.replaceSession("password-changed",
+            () => session.api("POST", "/api/me/password", { currentPassword: values.currentPassword, newPassword: values.newPassword }));
           node.reset();
           return "Your password is changed. Your other devices are signed out.";
         },
