@@ -156,6 +156,56 @@ public sealed partial class AccountPagesTests(BrowserFixture browser) : IClassFi
         Assert.Empty(adminPage.Errors);
     }
 
+    [Fact]
+    public async Task SigningOutAnotherDeviceFromSettingsSignsItOutWithTheReason()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var phone = await browser.OpenAsync(375, 812);
+        await phone.OpenSignedInAsync(user);
+        await using var laptop = await browser.OpenAsync();
+        await laptop.OpenSignedInAsync(user);
+
+        await laptop.Page.Locator("#user-link").ClickAsync();
+        await laptop.Page.GetByRole(AriaRole.Link, new() { Name = "Devices" }).ClickAsync();
+        Assert.Equal("/settings/sessions", new Uri(laptop.Page.Url).AbsolutePath);
+        var devices = laptop.Page.GetByRole(AriaRole.List, new() { Name = "Signed-in devices" }).Locator("li");
+        await Expect(devices).ToHaveCountAsync(3); // the sign-up (by the API), the phone, this laptop
+        await Expect(devices.Filter(new() { HasText = "This device" })).ToHaveCountAsync(1);
+        await laptop.Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Sign out Chrome") }).ClickAsync();
+
+        await Expect(phone.Page.Locator("#auth-notice")).ToHaveTextAsync(
+            "You were signed out because this session was ended from another device, or its sign-in was used twice. Please sign in again.");
+        await Expect(devices).ToHaveCountAsync(2);
+        await laptop.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out everywhere else" }).ClickAsync();
+        await Expect(laptop.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed out 1 other device.");
+        await Expect(devices).ToHaveCountAsync(1);
+        await Expect(devices).ToContainTextAsync("This device");
+        Assert.Empty(laptop.Errors);
+    }
+
+    [Fact]
+    public async Task AChangedPasswordKeepsThisDeviceSignedIn()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user, "/settings/security");
+        var page = chat.Page;
+
+        await page.GetByLabel("Current password").FillAsync(user.Password);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync(NewPassword);
+        await page.GetByLabel("New password again").FillAsync(NewPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync("Your password is changed. Your other devices are signed out.");
+        await page.GetByRole(AriaRole.Link, new() { Name = "New chat" }).ClickAsync();
+        await chat.StartConversationAsync();
+        await chat.SendAsync("Still signed in?");
+        await chat.ExpectLastReplyAsync("complete");
+        await Expect(page.Locator("#auth-view")).ToBeHiddenAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.LoginAsync(user.Email, user.Password)).StatusCode);
+        Assert.Empty(chat.Errors);
+    }
+
     /// <summary>Starts the set-up from settings; returns the key the page shows for typing in by hand.</summary>
     private static async Task<string> EnrollAsync(ChatPage chat, TestUser user)
     {
