@@ -33,10 +33,27 @@ public sealed record TwoFactorSetup
     public string? QrSvg { get; init; }
 }
 
-/// <summary>Body of <c>POST /api/me/2fa/confirm</c> and <c>POST /api/me/2fa/disable</c>.</summary>
+/// <summary>Body of <c>POST /api/me/2fa/confirm</c>.</summary>
 public sealed record TwoFactorCodeRequest
 {
-    /// <summary>The authenticator's 6 digits; disabling also takes a backup code.</summary>
+    /// <summary>The authenticator's 6 digits.</summary>
+    public required string Code { get; init; }
+}
+
+/// <summary>
+/// Body of <c>POST /api/me/2fa/enroll</c>: the current password. An account without one may leave it out within
+/// <c>Auth:RecentSignInMinutes</c> of signing in.
+/// </summary>
+public sealed record TwoFactorEnrollRequest
+{
+    public string? Password { get; init; }
+}
+
+/// <summary>Body of <c>POST /api/me/2fa/disable</c>: the current password (as for enrolling) and a code.</summary>
+public sealed record TwoFactorDisableRequest
+{
+    public string? Password { get; init; }
+    /// <summary>The authenticator's 6 digits or a backup code.</summary>
     public required string Code { get; init; }
 }
 

@@ -35,6 +35,8 @@ public static class AccountsExtensions
         builder.Services.TryAddSingleton<ISessionsEndedRelay, SingleNodeSessionsEndedRelay>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddSingleton<TwoFactorService>();
+        builder.Services.AddSingleton<TwoFactorNotices>();
+        builder.Services.AddSingleton<PasswordProof>();
         builder.Services.AddSingleton<PasswordResetService>();
         builder.Services.AddSingleton<AccountDeletionService>();
         builder.Services

@@ -35,6 +35,17 @@ public sealed class AuthOptions
     [Range(1, 24 * 60)]
     public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// For an account without a password: how recent its session's sign-in must be for the sign-in to stand in for the
+    /// password (turning 2FA on or off).
+    /// </summary>
+    [Range(1, 60)]
+    public int RecentSignInMinutes { get; set; } = 10;
+
+    /// <summary>A password reset turns off a second factor turned on within this many hours (0: never).</summary>
+    [Range(0, 24 * 30)]
+    public int ResetClears2faHours { get; set; } = 24;
+
     /// <summary>How long a password reset link works.</summary>
     [Range(5, 24 * 60)]
     public int PasswordResetMinutes { get; set; } = 30;

@@ -24,7 +24,7 @@ public sealed class TwoFactorApiTests(SharedServer shared) : IClassFixture<Share
         var user = await Server.CreateUserAsync();
         using var http = user.Http();
 
-        var setup = await (await http.PostAsync(Routes.MyTwoFactorEnroll, null, Ct)).ReadAsync<TwoFactorSetup>();
+        var setup = await (await http.PostAsJsonAsync(Routes.MyTwoFactorEnroll, new TwoFactorEnrollRequest { Password = user.Password }, Ct)).ReadAsync<TwoFactorSetup>();
 
         Assert.Equal(20, Base32Encoding.ToBytes(setup.Secret).Length);
         Assert.Equal($"otpauth://totp/CharacterChat:{user.Email}?secret={setup.Secret}&issuer=CharacterChat", setup.OtpauthUri);
@@ -48,7 +48,7 @@ public sealed class TwoFactorApiTests(SharedServer shared) : IClassFixture<Share
         using var http = user.Http();
         Assert.Equal(new TwoFactorStatus { Enabled = true, BackupCodesLeft = 10 }, await http.GetFromJsonAsync<TwoFactorStatus>(Routes.MyTwoFactor, Ct));
         // On once, it cannot be enrolled over or confirmed again (which would show new backup codes).
-        Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsync(Routes.MyTwoFactorEnroll, null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsJsonAsync(Routes.MyTwoFactorEnroll, new TwoFactorEnrollRequest { Password = user.Password }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsJsonAsync(Routes.MyTwoFactorConfirm, new TwoFactorCodeRequest { Code = "000000" }, Ct)).StatusCode);
     }
 
@@ -57,8 +57,8 @@ public sealed class TwoFactorApiTests(SharedServer shared) : IClassFixture<Share
     {
         var user = await Server.CreateUserAsync();
         using var http = user.Http();
-        var first = await (await http.PostAsync(Routes.MyTwoFactorEnroll, null, Ct)).ReadAsync<TwoFactorSetup>();
-        var second = await (await http.PostAsync(Routes.MyTwoFactorEnroll, null, Ct)).ReadAsync<TwoFactorSetup>();
+        var first = await (await http.PostAsJsonAsync(Routes.MyTwoFactorEnroll, new TwoFactorEnrollRequest { Password = user.Password }, Ct)).ReadAsync<TwoFactorSetup>();
+        var second = await (await http.PostAsJsonAsync(Routes.MyTwoFactorEnroll, new TwoFactorEnrollRequest { Password = user.Password }, Ct)).ReadAsync<TwoFactorSetup>();
 
         var wrong = await http.PostAsJsonAsync(Routes.MyTwoFactorConfirm, new TwoFactorCodeRequest { Code = "12345" }, Ct);
         var old = await http.PostAsJsonAsync(Routes.MyTwoFactorConfirm, new TwoFactorCodeRequest { Code = AccountSecurityCalls.Code(first.Secret) }, Ct);
@@ -204,9 +204,9 @@ public sealed class TwoFactorApiTests(SharedServer shared) : IClassFixture<Share
         var (_, codes) = await user.EnableTwoFactorAsync();
         using var http = user.Http();
 
-        var wrong = await http.PostAsJsonAsync(Routes.MyTwoFactorDisable, new TwoFactorCodeRequest { Code = "123456" }, Ct);
-        var right = await http.PostAsJsonAsync(Routes.MyTwoFactorDisable, new TwoFactorCodeRequest { Code = codes[9] }, Ct);
-        var again = await http.PostAsJsonAsync(Routes.MyTwoFactorDisable, new TwoFactorCodeRequest { Code = codes[8] }, Ct);
+        var wrong = await http.PostAsJsonAsync(Routes.MyTwoFactorDisable, new TwoFactorDisableRequest { Password = user.Password, Code = "123456" }, Ct);
+        var right = await http.PostAsJsonAsync(Routes.MyTwoFactorDisable, new TwoFactorDisableRequest { Password = user.Password, Code = codes[9] }, Ct);
+        var again = await http.PostAsJsonAsync(Routes.MyTwoFactorDisable, new TwoFactorDisableRequest { Password = user.Password, Code = codes[8] }, Ct);
 
         Assert.Equal(WrongCode, (await wrong.ProblemAsync()).Detail);
         Assert.Equal(HttpStatusCode.NoContent, right.StatusCode);
@@ -237,7 +237,7 @@ public sealed class TwoFactorApiTests(SharedServer shared) : IClassFixture<Share
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(Routes.MyTwoFactor, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(Routes.MyTwoFactorEnroll, null, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync(Routes.MyTwoFactorDisable, new TwoFactorCodeRequest { Code = "1" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync(Routes.MyTwoFactorDisable, new TwoFactorDisableRequest { Code = "1" }, Ct)).StatusCode);
         var secondStep = await Server.SecondFactorAsync("x", "123456");
         Assert.Equal(ChallengeEnded, (await secondStep.ProblemAsync()).Detail);
     }

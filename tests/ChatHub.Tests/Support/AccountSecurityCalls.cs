@@ -23,7 +23,7 @@ public static class AccountSecurityCalls
     public static async Task<(string Secret, IReadOnlyList<string> BackupCodes)> EnableTwoFactorAsync(this TestUser user, TimeProvider? clock = null)
     {
         using var http = user.Http();
-        var setup = await (await http.PostAsync(Routes.MyTwoFactorEnroll, null, Ct)).ReadAsync<TwoFactorSetup>();
+        var setup = await (await http.PostAsJsonAsync(Routes.MyTwoFactorEnroll, new TwoFactorEnrollRequest { Password = user.Password }, Ct)).ReadAsync<TwoFactorSetup>();
         var confirm = await http.PostAsJsonAsync(Routes.MyTwoFactorConfirm, new TwoFactorCodeRequest { Code = Code(setup.Secret, clock) }, Ct);
         confirm.EnsureSuccessStatusCode();
         return (setup.Secret, (await confirm.ReadAsync<TwoFactorBackupCodes>()).BackupCodes);

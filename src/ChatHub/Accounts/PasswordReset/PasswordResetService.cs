@@ -1,4 +1,5 @@
 using ChatHub.Accounts.Sessions;
+using ChatHub.Accounts.TwoFactor;
 using ChatHub.Contracts;
 using ChatHub.Email;
 using ChatHub.Infrastructure;
@@ -15,6 +16,8 @@ public sealed partial class PasswordResetService(
     [FromKeyedServices(OneTimeTokenKind.PasswordReset)] IOneTimeTokenStore resets,
     [FromKeyedServices(OneTimeTokenKind.LoginChallenge)] IOneTimeTokenStore challenges,
     SessionService sessions,
+    TwoFactorService twoFactor,
+    TwoFactorNotices notices,
     EmailQueue mail,
     IOptions<AuthOptions> authOptions,
     IOptions<EmailOptions> emailOptions,
@@ -41,8 +44,21 @@ public sealed partial class PasswordResetService(
         await sessions.EndAllAsync(user.Id, SessionEndReasons.PasswordChanged, cancellationToken);
         await resets.DeleteAllAsync(user.Id, cancellationToken);
         await challenges.DeleteAllAsync(user.Id, cancellationToken);
+        await ClearRecentSecondFactorAsync(user, now, cancellationToken);
         LogReset(logger, user.Id);
         return true;
+    }
+
+    /// <summary>
+    /// A second factor turned on within <see cref="AuthOptions.ResetClears2faHours"/> goes: whoever stole an access token
+    /// may have put their own authenticator on the account, and the mailbox's owner recovers it this way. An older one
+    /// stays, so a stolen mailbox alone does not remove a second factor the owner has had for long.
+    /// </summary>
+    private async Task ClearRecentSecondFactorAsync(User user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var enrollment = await twoFactor.FindAsync(user.Id, cancellationToken);
+        if (enrollment?.ConfirmedAt is not { } on || on < now.AddHours(-authOptions.Value.ResetClears2faHours)) return;
+        if (await twoFactor.DisableAsync(user.Id, cancellationToken)) notices.TurnedOff(user, $"by a password reset, as it was turned on less than {authOptions.Value.ResetClears2faHours} hours before");
     }
 
     /// <summary>Runs in the mail queue: null (no mail) for an unknown email or an account with enough live links.</summary>

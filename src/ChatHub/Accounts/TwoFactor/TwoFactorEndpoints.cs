@@ -60,39 +60,55 @@ public static class TwoFactorEndpoints
         });
     }
 
-    /// <summary>Starts over with a new secret each time, until a code confirms one.</summary>
+    /// <summary>
+    /// Starts over with a new secret each time, until a code confirms one. Needs the password (or a fresh sign-in): whoever
+    /// holds only a stolen access token must not put their own authenticator on the account and lock its owner out.
+    /// </summary>
     private static async Task<Results<Ok<TwoFactorSetup>, ProblemHttpResult>> EnrollAsync(
-        ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, CancellationToken ct)
+        TwoFactorEnrollRequest? request, ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, PasswordProof proof,
+        HttpResponse response, CancellationToken ct)
     {
         if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return MeEndpoints.NoAccount();
+        if (proof.Check(user, request?.Password, principal, response) is { } refused) return refused;
         if (await twoFactor.BeginAsync(user, ct) is not var (secret, uri)) return AlreadyOn();
         return TypedResults.Ok(new TwoFactorSetup { Secret = secret, OtpauthUri = uri, QrSvg = OtpauthQrCode.Svg(uri) });
     }
 
     /// <summary>
-    /// A wrong code here does not count towards the lockout: whoever confirms holds the secret already, so there
-    /// is nothing to guess, and a fumbled set-up must not lock the owner out of signing in.
+    /// Confirms only a set-up started (with the password) within <see cref="TwoFactorService.SetUpLifetime"/>. A wrong
+    /// code here does not count towards the lockout: whoever confirms holds the secret already, so there is nothing to
+    /// guess, and a fumbled set-up must not lock the owner out of signing in. The owner is mailed.
     /// </summary>
     private static async Task<Results<Ok<TwoFactorBackupCodes>, ProblemHttpResult>> ConfirmAsync(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, TwoFactorService twoFactor, CancellationToken ct)
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, TwoFactorNotices notices,
+        TimeProvider clock, CancellationToken ct)
     {
-        var pending = await twoFactor.FindAsync(principal.UserId(), ct);
-        if (pending is null) return Problems.Conflict("There is nothing to confirm. Start with POST /api/me/2fa/enroll.");
+        if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return MeEndpoints.NoAccount();
+        var pending = await twoFactor.FindAsync(user.Id, ct);
+        if (pending is null || pending.CreatedAt + TwoFactorService.SetUpLifetime < clock.GetUtcNow())
+        {
+            return Problems.Conflict("There is no set-up to confirm, or it is over 10 minutes old. Start with POST /api/me/2fa/enroll.");
+        }
         if (pending.IsOn) return AlreadyOn();
         if (await twoFactor.ConfirmAsync(pending, request.Code, ct) is not { } codes)
         {
             return Problems.BadRequest("The code is incorrect, or the set-up was started again meanwhile. Check the authenticator's clock and try again.");
         }
+        notices.TurnedOn(user);
         return TypedResults.Ok(new TwoFactorBackupCodes { BackupCodes = codes });
     }
 
-    /// <summary>Needs a code (or a backup code): an access token alone must not remove the second factor. Failures count towards the lockout.</summary>
+    /// <summary>
+    /// Needs the password (or a fresh sign-in) and a code (or a backup code): an access token alone must not remove the
+    /// second factor. Failures count towards the lockout. The owner is mailed.
+    /// </summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> DisableAsync(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, LoginLockout lockout,
-        HttpResponse response, CancellationToken ct)
+        TwoFactorDisableRequest request, ClaimsPrincipal principal, IUserStore users, TwoFactorService twoFactor, PasswordProof proof,
+        LoginLockout lockout, TwoFactorNotices notices, HttpResponse response, CancellationToken ct)
     {
         if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return MeEndpoints.NoAccount();
         if (!await twoFactor.IsOnAsync(user.Id, ct)) return Problems.Conflict("Two-factor authentication is not on.");
+        if (proof.Check(user, request.Password, principal, response) is { } refused) return refused;
         if (lockout.LockedFor(user.Email) is { } wait) return AccountEndpoints.Locked(response, wait);
         if (!await twoFactor.VerifyAsync(user.Id, request.Code, ct))
         {
@@ -100,6 +116,7 @@ public static class TwoFactorEndpoints
             return Problems.BadRequest(WrongCode);
         }
         await twoFactor.DisableAsync(user.Id, ct);
+        notices.TurnedOff(user, "with the password and a code");
         return TypedResults.NoContent();
     }
 

@@ -15,6 +15,9 @@ public sealed class TwoFactorService(ITwoFactorStore store, IDataProtectionProvi
     public const string Issuer = "CharacterChat";
     public const int BackupCodeCount = 10;
 
+    /// <summary>How long a set-up may wait for its confirming code.</summary>
+    public static readonly TimeSpan SetUpLifetime = TimeSpan.FromMinutes(10);
+
     /// <summary>Isolates these ciphertexts from anything else the key ring protects; ".v1" leaves room for a new format.</summary>
     public const string SecretPurpose = "ChatHub.Accounts.TwoFactor.Secret.v1";
 
