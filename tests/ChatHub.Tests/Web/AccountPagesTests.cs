@@ -206,6 +206,69 @@ public sealed partial class AccountPagesTests(BrowserFixture browser) : IClassFi
         Assert.Empty(chat.Errors);
     }
 
+    /// <summary>
+    /// Each new screen at desktop and phone width, in the light and the dark theme (the system's setting). axe checks each
+    /// screen in both themes and at both widths, desktop-light and phone-dark (an axe run is the slow part). Saved to
+    /// docs/screenshots when UPDATE_SCREENSHOTS=1, otherwise to a temporary folder.
+    /// </summary>
+    [Fact]
+    public async Task TheAccountScreensAreAccessibleLightAndDarkAtDesktopAndPhoneWidths()
+    {
+        var folder = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepoPaths.Root, "docs", "screenshots")
+            : Directory.CreateTempSubdirectory("chathub-screenshots-").FullName;
+        Directory.CreateDirectory(folder);
+        var (server, admin) = await ChatServer.StartWithAdminAsync();
+        await using var _ = server;
+        await server.CreateUserAsync($"ada-{Guid.NewGuid():N}@chathub.test");
+        var shots = new List<string>();
+
+        foreach (var (device, width, height) in new[] { ("desktop", 1280, 800), ("phone", 375, 812) })
+        {
+            foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+            {
+                var variant = $"{device}-{scheme.ToString().ToLowerInvariant()}";
+                var checkedByAxe = variant is "desktop-light" or "phone-dark";
+                await using var chat = await browser.OpenAsync(width, height, server, scheme);
+                var page = chat.Page;
+                async Task CaptureAsync(string screen)
+                {
+                    var path = Path.Combine(folder, $"{screen}-{variant}.png");
+                    await chat.ScreenshotAsync(path);
+                    if (checkedByAxe) await chat.AssertAccessibleAsync();
+                    shots.Add(path);
+                }
+
+                await chat.GotoAsync("/reset-password#token=from-the-mail");
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choose a new password" })).ToBeVisibleAsync();
+                Assert.Equal(scheme == ColorScheme.Dark ? "dark" : "light", await page.Locator("html").GetAttributeAsync("data-theme"));
+                await CaptureAsync("reset-password");
+                await chat.GotoAsync("/delete-account#token=from-the-mail");
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delete your account?" })).ToBeVisibleAsync();
+                await CaptureAsync("delete-account");
+
+                await chat.OpenSignedInAsync(admin, "/settings");
+                await Expect(page.GetByText("Account type: admin.")).ToBeVisibleAsync();
+                await CaptureAsync("settings-profile");
+                await page.GetByRole(AriaRole.Link, new() { Name = "Password and two-factor" }).ClickAsync();
+                await EnrollAsync(chat, admin);
+                await Expect(page.Locator("img.qr-code")).ToBeVisibleAsync();
+                await CaptureAsync("settings-two-factor");
+                await page.GetByRole(AriaRole.Link, new() { Name = "Devices" }).ClickAsync();
+                await Expect(page.GetByRole(AriaRole.List, new() { Name = "Signed-in devices" }).Locator("li").First).ToBeVisibleAsync();
+                await CaptureAsync("settings-devices");
+                await page.GotoAsync("/admin");
+                await Expect(page.Locator("tbody tr")).ToHaveCountAsync(2);
+                await Expect(page.Locator("tbody td.numeric").First).Not.ToHaveTextAsync("…");
+                await CaptureAsync("admin-users");
+                Assert.Empty(chat.Errors);
+            }
+        }
+
+        Assert.Equal(24, shots.Count);
+        Assert.All(shots, shot => Assert.True(new FileInfo(shot).Length > 10_000, $"{shot} looks empty."));
+    }
+
     /// <summary>Starts the set-up from settings; returns the key the page shows for typing in by hand.</summary>
     private static async Task<string> EnrollAsync(ChatPage chat, TestUser user)
     {

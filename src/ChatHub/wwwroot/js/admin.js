@@ -33,7 +33,7 @@ export class Admin {
       el("p", { className: "muted" }, "Everyone with an account, in the order they signed up. A new role applies to the user's devices at once."),
       searchForm,
       this.#status,
-      el("div", { className: "table-scroll", tabIndex: 0, role: "region", "aria-label": "Users" },
+      el("div", { className: "table-scroll", tabIndex: 0, role: "region", "aria-label": "Users table" },
         el("table", { className: "table" },
           el("thead", {}, el("tr", {}, ["Name", "Email", "Role", "Signed-in devices"].map((h) => el("th", { scope: "col" }, h)))),
           this.#body)),
