@@ -214,10 +214,7 @@ public sealed partial class AccountPagesTests(BrowserFixture browser) : IClassFi
     [Fact]
     public async Task TheAccountScreensAreAccessibleLightAndDarkAtDesktopAndPhoneWidths()
     {
-        var folder = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1"
-            ? Path.Combine(RepoPaths.Root, "docs", "screenshots")
-            : Directory.CreateTempSubdirectory("chathub-screenshots-").FullName;
-        Directory.CreateDirectory(folder);
+        var folder = BrowserFixture.ScreenshotFolder();
         var (server, admin) = await ChatServer.StartWithAdminAsync();
         await using var _ = server;
         await server.CreateUserAsync($"ada-{Guid.NewGuid():N}@chathub.test");

@@ -51,6 +51,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>docs/screenshots when UPDATE_SCREENSHOTS=1; otherwise a temporary folder (the screens are still driven and captured).</summary>
+    public static string ScreenshotFolder()
+    {
+        var folder = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepoPaths.Root, "docs", "screenshots")
+            : Directory.CreateTempSubdirectory("chathub-screenshots-").FullName;
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
     /// <summary>Settings of every web test server: a model slow enough to watch it stream.</summary>
     public static Dictionary<string, string> ServerSettings() => new()
     {

@@ -224,10 +224,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
     [Fact]
     public async Task TheMainScreensCanBeCapturedAtDesktopAndPhoneWidths()
     {
-        var folder = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1"
-            ? Path.Combine(RepoPaths.Root, "docs", "screenshots")
-            : Directory.CreateTempSubdirectory("chathub-screenshots-").FullName;
-        Directory.CreateDirectory(folder);
+        var folder = BrowserFixture.ScreenshotFolder();
         string Shot(string name) => Path.Combine(folder, $"{name}.png");
         var user = await Server.CreateUserAsync();
 
