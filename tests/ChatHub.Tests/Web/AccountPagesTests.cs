@@ -147,9 +147,12 @@ public sealed partial class AccountPagesTests(BrowserFixture browser) : IClassFi
         var row = adminPage.Page.Locator($"tr[data-id='{user.Id}']");
         await Expect(adminPage.Page.Locator("tbody tr")).ToHaveCountAsync(1);
         await Expect(row.Locator("td").Last).ToHaveTextAsync("2"); // signed up, and signed in on the page
+        var refreshToken = await userPage.Page.EvaluateAsync<string>("() => localStorage.getItem('characterchat.refreshToken')");
         await row.GetByRole(AriaRole.Combobox).SelectOptionAsync("paid");
         await Expect(adminPage.Page.GetByRole(AriaRole.Status).First).ToHaveTextAsync("Test User's role is now paid.");
 
+        // The open page is told role-changed and renews its tokens; a reload before that lands would show a spent one.
+        await userPage.Page.WaitForFunctionAsync("before => localStorage.getItem('characterchat.refreshToken') !== before", refreshToken);
         await userPage.Page.ReloadAsync();
         await Expect(userPage.Page.GetByText("Account type: paid.")).ToBeVisibleAsync();
         Assert.Empty(userPage.Errors);
