@@ -29,6 +29,8 @@ public sealed record TwoFactorSetup
     public required string Secret { get; init; }
     /// <summary><c>otpauth://totp/…</c>, for a QR code.</summary>
     public required string OtpauthUri { get; init; }
+    /// <summary>The <see cref="OtpauthUri"/> as a QR code, an SVG document (show it as an image, e.g. a <c>data:image/svg+xml</c> URL).</summary>
+    public string? QrSvg { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/me/2fa/confirm</c>.</summary>
@@ -101,4 +103,31 @@ public sealed record AccountDeletionConfirmRequest
 public sealed record EmailSentResponse
 {
     public required string Message { get; init; }
+}
+
+/// <summary>One signed-in device: a sign-in and the refreshes that carried it on.</summary>
+public sealed record SessionDto
+{
+    public required string Id { get; init; }
+    /// <summary>From the User-Agent of the last sign-in or refresh, e.g. <c>Firefox 133</c>; <c>Unknown</c> when it said nothing we know.</summary>
+    public required string Browser { get; init; }
+    /// <summary>e.g. <c>Windows</c>, <c>iOS</c>; <c>Unknown</c> likewise.</summary>
+    public required string Os { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>The last sign-in or refresh: a page refreshes its access token every 15 minutes while open.</summary>
+    public required DateTimeOffset LastUsedAt { get; init; }
+    /// <summary>The session the caller's access token belongs to.</summary>
+    public required bool Current { get; init; }
+}
+
+public sealed record SessionsRevokedResponse
+{
+    public required int Revoked { get; init; }
+}
+
+/// <summary>What an admin sees of one user: the account and how many sessions it has on.</summary>
+public sealed record AdminUserDto
+{
+    public required UserDto User { get; init; }
+    public required int Sessions { get; init; }
 }

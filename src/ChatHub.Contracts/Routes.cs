@@ -18,6 +18,8 @@ public static partial class Routes
     public const string PasswordReset = "/api/auth/password-reset";
     public const string PasswordResetConfirm = "/api/auth/password-reset/confirm";
     public const string MyDeletionRequest = "/api/me/delete-request";
+    public const string MySessions = "/api/me/sessions";
+    public const string MySessionsRevokeOthers = "/api/me/sessions/revoke-others";
     public const string DeleteAccountConfirm = "/api/auth/delete-account/confirm";
     public const string AdminUsers = "/api/admin/users";
     public const string Characters = "/api/characters";
@@ -28,10 +30,14 @@ public static partial class Routes
     public static string Character(string id) => $"{Characters}/{Uri.EscapeDataString(id)}";
     public static string Conversation(string id) => $"{Conversations}/{Uri.EscapeDataString(id)}";
 
-    public static string UserRole(string userId) => $"{AdminUsers}/{Uri.EscapeDataString(userId)}/role";
+    public static string MySession(string sessionId) => $"{MySessions}/{Uri.EscapeDataString(sessionId)}";
 
-    public static string Users(int? limit = null, string? after = null) =>
-        WithQuery(AdminUsers, ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("after", after));
+    public static string AdminUser(string userId) => $"{AdminUsers}/{Uri.EscapeDataString(userId)}";
+
+    public static string UserRole(string userId) => $"{AdminUser(userId)}/role";
+
+    public static string Users(int? limit = null, string? after = null, string? query = null) =>
+        WithQuery(AdminUsers, ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("after", after), ("query", query));
 
     public static string Messages(string conversationId, int? limit = null, string? before = null)
         => WithQuery($"{Conversation(conversationId)}/messages", ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("before", before));

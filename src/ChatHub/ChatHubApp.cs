@@ -45,7 +45,8 @@ public static class ChatHubApp
             .MapAccounts()
             .MapCharacters()
             .MapConversations()
-            .MapChat();
+            .MapChat()
+            .MapWeb();
         return app;
     }
 }

@@ -25,6 +25,7 @@ public static class AccountsExtensions
         var key = SigningKey.Load(builder.Configuration);
         builder.Services.AddSingleton(key);
         builder.Services.AddMemoryCache();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<HashingGate>();
         builder.Services.AddSingleton<TokenService>();
@@ -112,5 +113,5 @@ public static class AccountsExtensions
     }
 
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app) =>
-        app.MapAuth().MapMe().MapAdmin().MapOAuth().MapTwoFactor().MapPasswordReset().MapAccountDeletion();
+        app.MapAuth().MapMe().MapAdmin().MapOAuth().MapTwoFactor().MapPasswordReset().MapAccountDeletion().MapSessions();
 }

@@ -54,9 +54,10 @@ public interface IUserStore
 
     /// <summary>
     /// Up to <paramref name="limit"/> users in id order (the order they signed up), after <paramref name="afterId"/>
-    /// when given; callers pass a valid id (<see cref="Infrastructure.Ids.IsValid"/>).
+    /// when given; callers pass a valid id (<see cref="Infrastructure.Ids.IsValid"/>). With <paramref name="query"/>,
+    /// only users whose email or name contains it, ignoring case (as written: no pattern).
     /// </summary>
-    Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, string? query, CancellationToken cancellationToken);
 
     /// <summary>False when there was no such user.</summary>
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);

@@ -4,6 +4,23 @@ namespace ChatHub.Web;
 public static class WebExtensions
 {
     /// <summary>
+    /// The addresses the page owns besides <c>/</c>: mailed links and screens a reload or a bookmark must reopen.
+    /// Only these get the page; anything else unknown (an API path above all) keeps its own answer.
+    /// </summary>
+    public static readonly string[] PagePaths =
+    [
+        "/reset-password", "/delete-account", "/settings", "/settings/{section}", "/admin", "/admin/{section}",
+    ];
+
+    private const string Page = "index.html";
+
+    // The assets keep their names across releases, so browsers revalidate them (cheap: ETags).
+    private static readonly StaticFileOptions NoCache = new()
+    {
+        OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+    };
+
+    /// <summary>
     /// Must run before authorization: the app's fallback policy requires a signed-in user for every
     /// request that reaches the authorization middleware, endpoint or not, and a browser asks for the
     /// page before it has a token.
@@ -11,11 +28,14 @@ public static class WebExtensions
     public static WebApplication UseWeb(this WebApplication app)
     {
         app.UseDefaultFiles();
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            // The assets keep their names across releases, so browsers revalidate them (cheap: ETags).
-            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
-        });
+        app.UseStaticFiles(NoCache);
+        return app;
+    }
+
+    /// <summary>The page for each of <see cref="PagePaths"/>, without a token, under the same headers as <c>/</c>.</summary>
+    public static IEndpointRouteBuilder MapWeb(this IEndpointRouteBuilder app)
+    {
+        foreach (var path in PagePaths) app.MapFallbackToFile(path, Page, NoCache).AllowAnonymous();
         return app;
     }
 }

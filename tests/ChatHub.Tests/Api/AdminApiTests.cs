@@ -126,6 +126,29 @@ public sealed class AdminApiTests
     }
 
     /// <summary>Sets the user's role as the admin and returns the user with a token that carries it.</summary>
+    [Fact]
+    public async Task AnAdminFindsUsersByPartOfTheirEmailAndSeesHowManySessionsOneHas()
+    {
+        var (server, admin) = await ChatServer.StartWithAdminAsync();
+        await using var _ = server;
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var wanted = await server.CreateUserAsync($"watson-{tag}@chathub.test");
+        await server.CreateUserAsync();
+        await wanted.SignInAsync();
+        using var http = admin.Http();
+
+        var found = await (await http.GetAsync(Routes.Users(query: $"  WATSON-{tag.ToUpperInvariant()} "), Ct)).ReadAsync<UserPage>();
+        var detail = await (await http.GetAsync(Routes.AdminUser(wanted.Id), Ct)).ReadAsync<AdminUserDto>();
+        var tooLong = await http.GetAsync(Routes.Users(query: new string('x', 101)), Ct);
+
+        Assert.Equal([wanted.Id], found.Users.Select(u => u.Id));
+        Assert.Equal((wanted.Email, 2), (detail.User.Email, detail.Sessions));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(Routes.AdminUser("0123456789abcdef01234567"), Ct)).StatusCode);
+        using var asWanted = wanted.Http();
+        Assert.Equal(HttpStatusCode.Forbidden, (await asWanted.GetAsync(Routes.AdminUser(wanted.Id), Ct)).StatusCode);
+    }
+
     private static async Task<TestUser> PromoteAsync(TestUser admin, TestUser user, string role)
     {
         using var http = admin.Http();

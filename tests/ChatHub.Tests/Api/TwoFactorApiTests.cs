@@ -28,6 +28,9 @@ public sealed class TwoFactorApiTests(SharedServer shared) : IClassFixture<Share
 
         Assert.Equal(20, Base32Encoding.ToBytes(setup.Secret).Length);
         Assert.Equal($"otpauth://totp/CharacterChat:{user.Email}?secret={setup.Secret}&issuer=CharacterChat", setup.OtpauthUri);
+        Assert.StartsWith("<svg", setup.QrSvg);
+        Assert.Contains("viewBox=", setup.QrSvg);
+        Assert.Equal(ChatHub.Accounts.TwoFactor.OtpauthQrCode.Svg(setup.OtpauthUri), setup.QrSvg);
         Assert.NotNull((await (await Server.LoginAsync(user.Email, user.Password)).ReadAsync<AuthResponse>()).AccessToken);
         Assert.False((await http.GetFromJsonAsync<TwoFactorStatus>(Routes.MyTwoFactor, Ct))!.Enabled);
     }

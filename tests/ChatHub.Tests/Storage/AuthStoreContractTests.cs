@@ -71,14 +71,35 @@ public abstract class AuthStoreContractTests
         // Created out of order: the listing follows the ids, not the insertion.
         foreach (var id in ids.AsEnumerable().Reverse()) await CreateUserAsync(users, id);
 
-        var first = await users.ListAsync(2, null, Ct);
-        var second = await users.ListAsync(2, first[^1].Id, Ct);
-        var last = await users.ListAsync(10, second[^1].Id, Ct);
+        var first = await users.ListAsync(2, null, null, Ct);
+        var second = await users.ListAsync(2, first[^1].Id, null, Ct);
+        var last = await users.ListAsync(10, second[^1].Id, null, Ct);
 
         Assert.Equal(ids[..2], first.Select(u => u.Id));
         Assert.Equal(ids[2..4], second.Select(u => u.Id));
         Assert.Equal(ids[4..], last.Select(u => u.Id));
-        Assert.Empty(await users.ListAsync(10, ids[^1], Ct));
+        Assert.Empty(await users.ListAsync(10, ids[^1], null, Ct));
+    }
+
+    [Fact]
+    public async Task AQueryListsOnlyUsersWhoseEmailOrNameContainsItIgnoringCase()
+    {
+        await using var host = await OpenAsync();
+        var users = host.Get<IUserStore>();
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        var byEmail = await CreateUserAsync(users, email: $"{tag}.watson@example.com");
+        var byName = await CreateUserAsync(users, name: $"Irene {tag.ToUpperInvariant()} Adler");
+        await CreateUserAsync(users, name: "Mycroft Holmes");
+        // Text to find, not a pattern: none of these characters may match anything else.
+        var literal = await CreateUserAsync(users, name: $"{tag} 100%_.*");
+
+        var found = await users.ListAsync(10, null, tag, Ct);
+        var paged = await users.ListAsync(1, found[0].Id, tag.ToUpperInvariant(), Ct);
+
+        Assert.Equal(new[] { byEmail, byName, literal }.Select(u => u.Id).Order(), found.Select(u => u.Id));
+        Assert.Equal([found[1]], paged);
+        Assert.Equal([literal], await users.ListAsync(10, null, $"{tag} 100%_.*", Ct));
+        Assert.Empty(await users.ListAsync(10, null, $"{tag}%", Ct));
     }
 
     [Fact]
@@ -224,10 +245,49 @@ public abstract class AuthStoreContractTests
         Assert.Equal(theirs, await tokens.FindAsync(theirs.TokenHash, Ct));
     }
 
-    private static async Task<User> CreateUserAsync(IUserStore users, string? id = null, int tokenVersion = 0)
+    [Fact]
+    public async Task TheDeviceAndStartOfASessionReadBackAsWritten()
+    {
+        await using var host = await OpenAsync();
+        var tokens = host.Get<IRefreshTokenStore>();
+        var token = NewToken() with { UserAgent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", SessionStartedAt = Now.AddDays(-3) };
+
+        await tokens.CreateAsync(token, Ct);
+
+        Assert.Equal(token, await tokens.FindAsync(token.TokenHash, Ct));
+    }
+
+    [Fact]
+    public async Task OnlyTheUsersLiveTokensAreListedNewestFirst()
+    {
+        await using var host = await OpenAsync();
+        var tokens = host.Get<IRefreshTokenStore>();
+        var userId = Ids.New();
+        var older = NewToken(userId) with { CreatedAt = Now.AddMinutes(-10), UserAgent = "older" };
+        var used = NewToken(userId) with { Used = true };
+        var newer = older with { Id = Ids.New(), TokenHash = NewHash(), CreatedAt = Now.AddMinutes(-1), UserAgent = "newer" };
+        var revoked = NewToken(userId) with { Revoked = true };
+        var expired = NewToken(userId) with { ExpiresAt = Now.AddSeconds(-1) };
+        var otherSession = NewToken(userId) with { CreatedAt = Now.AddMinutes(-5) };
+        var theirs = NewToken();
+        foreach (var token in new[] { older, used, newer, revoked, expired, otherSession, theirs }) await tokens.CreateAsync(token, Ct);
+        // The older token of the first session has been exchanged for the newer one.
+        Assert.True(await tokens.TryUseAsync(older.TokenHash, Now, Ct));
+
+        var live = await tokens.ListLiveAsync(userId, Now, Ct);
+
+        Assert.Equal([newer, otherSession], live);
+        Assert.Empty(await tokens.ListLiveAsync(Ids.New(), Now, Ct));
+        Assert.Empty(await tokens.ListLiveAsync("not-an-id", Now, Ct));
+        await tokens.RevokeFamilyAsync(newer.FamilyId, Ct);
+        Assert.Equal([otherSession], await tokens.ListLiveAsync(userId, Now, Ct));
+    }
+
+    private static async Task<User> CreateUserAsync(
+        IUserStore users, string? id = null, int tokenVersion = 0, string name = "John Doe", string? email = null)
     {
         var now = Now;
-        var user = new User(id ?? Ids.New(), "John Doe", $"john.{Guid.NewGuid():N}@example.com", "pbkdf2-sha512$210000$c2FsdA==$aGFzaA==",
+        var user = new User(id ?? Ids.New(), name, email ?? $"john.{Guid.NewGuid():N}@example.com", "pbkdf2-sha512$210000$c2FsdA==$aGFzaA==",
             Roles.Free, now, now, tokenVersion);
         Assert.True(await users.TryCreateAsync(user, Ct));
         return user;

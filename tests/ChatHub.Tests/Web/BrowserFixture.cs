@@ -30,7 +30,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await ChatServer.StartAsync(ServerSettings());
+        // On a port known before it starts, so the links in its mails lead back to it.
+        var address = $"http://127.0.0.1:{RedisProcess.FreePort()}";
+        var settings = ServerSettings();
+        settings["urls"] = address;
+        settings["Email:LinkBaseUrl"] = $"{address}/";
+        _server = await ChatServer.StartAsync(settings);
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (.ci/run does it).");
@@ -46,6 +51,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>docs/screenshots when UPDATE_SCREENSHOTS=1; otherwise a temporary folder (the screens are still driven and captured).</summary>
+    public static string ScreenshotFolder()
+    {
+        var folder = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepoPaths.Root, "docs", "screenshots")
+            : Directory.CreateTempSubdirectory("chathub-screenshots-").FullName;
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
     /// <summary>Settings of every web test server: a model slow enough to watch it stream.</summary>
     public static Dictionary<string, string> ServerSettings() => new()
     {
@@ -55,13 +70,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     };
 
     /// <summary>A new context (its own storage, so its own user) with one page on the service, or on <paramref name="server"/>.</summary>
-    public async Task<ChatPage> OpenAsync(int width = 1280, int height = 800, ChatServer? server = null)
+    /// <param name="colorScheme">The system's setting the page sees (light unless told).</param>
+    public async Task<ChatPage> OpenAsync(int width = 1280, int height = 800, ChatServer? server = null, ColorScheme colorScheme = ColorScheme.Light)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = (server ?? Server).BaseUri.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             DeviceScaleFactor = 1,
+            ColorScheme = colorScheme,
         });
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
         return new ChatPage(await context.NewPageAsync());

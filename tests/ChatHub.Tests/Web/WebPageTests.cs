@@ -19,6 +19,11 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
     [InlineData("/", "text/html")]
     [InlineData("/js/app.js", "text/javascript")]
     [InlineData("/lib/signalr/signalr.min.js", "text/javascript")]
+    [InlineData("/reset-password", "text/html")]
+    [InlineData("/delete-account", "text/html")]
+    [InlineData("/settings", "text/html")]
+    [InlineData("/settings/security", "text/html")]
+    [InlineData("/admin", "text/html")]
     public async Task ThePageIsServedWithoutATokenAndUnderTheSecurityHeaders(string path, string contentType)
     {
         using var http = Server.CreateHttpClient();
@@ -30,6 +35,21 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
         using var api = await http.GetAsync(Routes.Conversations, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/nothing-here")]
+    [InlineData("/api/me/sessions/x/y")]
+    [InlineData("/settings/a/b")]
+    [InlineData("/hubs/nothing-here")]
+    public async Task PathsThePageDoesNotOwnKeepTheirOwnAnswers(string path)
+    {
+        using var http = Server.CreateHttpClient();
+
+        using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -204,10 +224,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
     [Fact]
     public async Task TheMainScreensCanBeCapturedAtDesktopAndPhoneWidths()
     {
-        var folder = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1"
-            ? Path.Combine(RepoPaths.Root, "docs", "screenshots")
-            : Directory.CreateTempSubdirectory("chathub-screenshots-").FullName;
-        Directory.CreateDirectory(folder);
+        var folder = BrowserFixture.ScreenshotFolder();
         string Shot(string name) => Path.Combine(folder, $"{name}.png");
         var user = await Server.CreateUserAsync();
 

@@ -6,6 +6,8 @@ namespace ChatHub.Accounts.Sessions;
 /// the whole chain.
 /// </summary>
 /// <param name="Used">Exchanged for a new pair already; shown again, it is a replay.</param>
+/// <param name="UserAgent">The User-Agent of the request that got the token: which device holds the session now.</param>
+/// <param name="SessionStartedAt">When the family's first token was made (the sign-in); null for tokens from before it was kept.</param>
 public sealed record RefreshToken(
     string Id,
     string TokenHash,
@@ -14,7 +16,9 @@ public sealed record RefreshToken(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     bool Used = false,
-    bool Revoked = false);
+    bool Revoked = false,
+    string? UserAgent = null,
+    DateTimeOffset? SessionStartedAt = null);
 
 public interface IRefreshTokenStore
 {
@@ -33,6 +37,12 @@ public interface IRefreshTokenStore
     Task<bool> IsFamilyRevokedAsync(string familyId, CancellationToken cancellationToken);
 
     Task RevokeFamilyAsync(string familyId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The user's tokens still usable at <paramref name="now"/> (unused, not revoked, not expired), newest first: one
+    /// for each session that is still on, the latest of its family.
+    /// </summary>
+    Task<IReadOnlyList<RefreshToken>> ListLiveAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Revokes every token of the user: every session on every device ends.</summary>
     Task RevokeAllAsync(string userId, CancellationToken cancellationToken);

@@ -13,13 +13,17 @@ public sealed partial class SessionService(
     IUserStore users,
     TokenService accessTokens,
     UserConnections connections,
+    IHttpContextAccessor requests,
     IOptions<AuthOptions> options,
     TimeProvider clock,
     ILogger<SessionService> logger)
 {
+    /// <summary>Long enough for any browser's User-Agent; a longer one is cut, not refused.</summary>
+    public const int MaxUserAgentChars = 512;
+
     /// <summary>A new session. Its id (the refresh-token family's) carries the time of the sign-in, which every access token of it repeats.</summary>
     public Task<AuthResponse> StartAsync(User user, CancellationToken cancellationToken) =>
-        IssueAsync(user, familyId: Ids.New(clock.GetUtcNow()), cancellationToken);
+        IssueAsync(user, familyId: Ids.New(clock.GetUtcNow()), startedAt: null, cancellationToken);
 
     /// <summary>A new pair for a valid, unused refresh token; null for anything else (the same answer for every reason).</summary>
     public async Task<AuthResponse?> RefreshAsync(string? presented, CancellationToken cancellationToken)
@@ -40,7 +44,7 @@ public sealed partial class SessionService(
         // Read after the token is used up, so the new access token carries the current role and token version.
         var user = await users.FindByIdAsync(token.UserId, cancellationToken);
         if (user is null) return null;
-        var response = await IssueAsync(user, token.FamilyId, cancellationToken);
+        var response = await IssueAsync(user, token.FamilyId, token.SessionStartedAt ?? token.CreatedAt, cancellationToken);
 
         // A revocation (a replay, a sign-out, a password change) that ran between our use and our insert
         // missed the new token; it did mark the one we used, so look again and finish its work.
@@ -82,11 +86,33 @@ public sealed partial class SessionService(
         await connections.EndAsync(new SessionEnd(userId, null, reason));
     }
 
-    private async Task<AuthResponse> IssueAsync(User user, string familyId, CancellationToken cancellationToken)
+    /// <summary>The sessions of the user that are still on (one live refresh token each), most recently used first.</summary>
+    public Task<IReadOnlyList<RefreshToken>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        tokens.ListLiveAsync(userId, clock.UtcNowMs(), cancellationToken);
+
+    /// <summary>Ends one session of the user's; false when the user has no such session on (someone else's included).</summary>
+    public async Task<bool> EndOneAsync(string userId, string sessionId, CancellationToken cancellationToken)
+    {
+        if (!(await ListAsync(userId, cancellationToken)).Any(token => token.FamilyId == sessionId)) return false;
+        await EndSessionAsync(userId, sessionId, SessionEndReasons.SessionRevoked, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Ends every session of the user but <paramref name="keep"/>; returns how many ended.</summary>
+    public async Task<int> EndOthersAsync(string userId, string? keep, CancellationToken cancellationToken)
+    {
+        var others = (await ListAsync(userId, cancellationToken)).Where(token => token.FamilyId != keep).ToList();
+        foreach (var token in others) await EndSessionAsync(userId, token.FamilyId, SessionEndReasons.SessionRevoked, cancellationToken);
+        return others.Count;
+    }
+
+    /// <param name="startedAt">When the session began; null for a sign-in, which begins it now.</param>
+    private async Task<AuthResponse> IssueAsync(User user, string familyId, DateTimeOffset? startedAt, CancellationToken cancellationToken)
     {
         var (value, hash) = OpaqueTokens.New();
         var now = clock.UtcNowMs();
-        var refresh = new RefreshToken(Ids.New(), hash, familyId, user.Id, now, now.AddDays(options.Value.RefreshTokenDays));
+        var refresh = new RefreshToken(Ids.New(), hash, familyId, user.Id, now, now.AddDays(options.Value.RefreshTokenDays),
+            UserAgent: UserAgent(), SessionStartedAt: startedAt ?? now);
         await tokens.CreateAsync(refresh, cancellationToken);
         var access = accessTokens.Issue(user, familyId, Ids.TimeOf(familyId) ?? now);
         return new AuthResponse
@@ -98,6 +124,10 @@ public sealed partial class SessionService(
             RefreshTokenExpiresAt = refresh.ExpiresAt,
         };
     }
+
+    /// <summary>The device asking for the token; sign-ins and refreshes come from many endpoints, all through here.</summary>
+    private string? UserAgent() =>
+        requests.HttpContext?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent[..Math.Min(agent.Length, MaxUserAgentChars)] : null;
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
         Message = "A used refresh token of user {UserId} was shown again; session {FamilyId} is revoked")]

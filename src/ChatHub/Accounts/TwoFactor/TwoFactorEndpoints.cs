@@ -73,7 +73,7 @@ public static class TwoFactorEndpoints
         if (await users.FindByIdAsync(principal.UserId(), ct) is not { } user) return MeEndpoints.NoAccount();
         if (await proof.CheckAsync(user, request?.Password, principal, response) is { } refused) return refused;
         if (await twoFactor.BeginAsync(user, ct) is not var (secret, uri)) return AlreadyOn();
-        return TypedResults.Ok(new TwoFactorSetup { Secret = secret, OtpauthUri = uri });
+        return TypedResults.Ok(new TwoFactorSetup { Secret = secret, OtpauthUri = uri, QrSvg = OtpauthQrCode.Svg(uri) });
     }
 
     /// <summary>

@@ -37,6 +37,15 @@ internal sealed class MongoRefreshTokenStore(IMongoDatabase database) : IRefresh
             ? tokens.UpdateManyAsync(Family(id), Revoke, cancellationToken: cancellationToken)
             : Task.CompletedTask;
 
+    public async Task<IReadOnlyList<RefreshToken>> ListLiveAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!ObjectId.TryParse(userId, out var id)) return [];
+        var documents = await tokens.Find(LiveOfUser(id, now))
+            .Sort(Builders<RefreshTokenDocument>.Sort.Descending(d => d.CreatedAt).Descending(d => d.Id))
+            .ToListAsync(cancellationToken);
+        return documents.ConvertAll(d => d.ToRefreshToken());
+    }
+
     public Task RevokeAllAsync(string userId, CancellationToken cancellationToken) =>
         ObjectId.TryParse(userId, out var id)
             ? tokens.UpdateManyAsync(OfUser(id), Revoke, cancellationToken: cancellationToken)
@@ -61,4 +70,7 @@ internal sealed class MongoRefreshTokenStore(IMongoDatabase database) : IRefresh
     internal static FilterDefinition<RefreshTokenDocument> RevokedInFamily(ObjectId familyId) => Family(familyId) & Filter.Eq(d => d.Revoked, true);
 
     internal static FilterDefinition<RefreshTokenDocument> OfUser(ObjectId userId) => Filter.Eq(d => d.UserId, userId);
+
+    internal static FilterDefinition<RefreshTokenDocument> LiveOfUser(ObjectId userId, DateTimeOffset now) =>
+        OfUser(userId) & Filter.Eq(d => d.Used, false) & Filter.Eq(d => d.Revoked, false) & Filter.Gt(d => d.ExpiresAt, now);
 }

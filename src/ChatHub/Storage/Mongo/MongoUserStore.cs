@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ChatHub.Accounts;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -47,9 +48,9 @@ internal sealed class MongoUserStore(IMongoDatabase database) : IUserStore
         return document?.ToUser();
     }
 
-    public async Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, string? query, CancellationToken cancellationToken)
     {
-        var documents = await users.Find(After(afterId is null ? null : ObjectId.Parse(afterId)))
+        var documents = await users.Find(After(afterId is null ? null : ObjectId.Parse(afterId)) & Matching(query))
             .Sort(Builders<UserDocument>.Sort.Ascending(d => d.Id))
             .Limit(limit)
             .ToListAsync(cancellationToken);
@@ -83,4 +84,12 @@ internal sealed class MongoUserStore(IMongoDatabase database) : IUserStore
     /// <summary>Paging by <c>_id</c>: ObjectIds grow with time, and the <c>_id</c> index serves the sort.</summary>
     internal static FilterDefinition<UserDocument> After(ObjectId? afterId) =>
         afterId is { } id ? Filter.Gt(d => d.Id, id) : Filter.Empty;
+
+    /// <summary>The query as literal text (escaped), anywhere in the email or the name, ignoring case.</summary>
+    internal static FilterDefinition<UserDocument> Matching(string? query)
+    {
+        if (query is null) return Filter.Empty;
+        var pattern = new BsonRegularExpression(Regex.Escape(query), "i");
+        return Filter.Regex(d => d.Email, pattern) | Filter.Regex(d => d.Name, pattern);
+    }
 }

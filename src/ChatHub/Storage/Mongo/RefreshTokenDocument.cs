@@ -34,6 +34,12 @@ internal sealed class RefreshTokenDocument
     [BsonElement("revoked")]
     public bool Revoked { get; set; }
 
+    [BsonElement("user_agent"), BsonIgnoreIfNull]
+    public string? UserAgent { get; set; }
+
+    [BsonElement("session_started_at"), BsonRepresentation(BsonType.DateTime), BsonIgnoreIfNull]
+    public DateTimeOffset? SessionStartedAt { get; set; }
+
     public static RefreshTokenDocument From(RefreshToken token) => new()
     {
         Id = ObjectId.Parse(token.Id),
@@ -44,8 +50,10 @@ internal sealed class RefreshTokenDocument
         ExpiresAt = token.ExpiresAt,
         Used = token.Used,
         Revoked = token.Revoked,
+        UserAgent = token.UserAgent,
+        SessionStartedAt = token.SessionStartedAt,
     };
 
     public RefreshToken ToRefreshToken() =>
-        new(Id.ToString(), TokenHash, FamilyId.ToString(), UserId.ToString(), CreatedAt, ExpiresAt, Used, Revoked);
+        new(Id.ToString(), TokenHash, FamilyId.ToString(), UserId.ToString(), CreatedAt, ExpiresAt, Used, Revoked, UserAgent, SessionStartedAt);
 }

@@ -69,6 +69,8 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         await command.ExecuteNonQueryAsync(cancellationToken);
         await AddColumnIfMissingAsync(connection, "users", "token_version", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
         await AddColumnIfMissingAsync(connection, "messages", "error", "TEXT", cancellationToken);
+        await AddColumnIfMissingAsync(connection, "refresh_tokens", "user_agent", "TEXT", cancellationToken);
+        await AddColumnIfMissingAsync(connection, "refresh_tokens", "session_started_at", "INTEGER", cancellationToken);
     }
 
     /// <summary>
@@ -122,7 +124,9 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
             created_at INTEGER NOT NULL,
             expires_at INTEGER NOT NULL,
             used INTEGER NOT NULL DEFAULT 0,
-            revoked INTEGER NOT NULL DEFAULT 0
+            revoked INTEGER NOT NULL DEFAULT 0,
+            user_agent TEXT,
+            session_started_at INTEGER
         );
         CREATE INDEX IF NOT EXISTS refresh_tokens_by_family ON refresh_tokens (family_id);
         CREATE INDEX IF NOT EXISTS refresh_tokens_by_user ON refresh_tokens (user_id, expires_at);

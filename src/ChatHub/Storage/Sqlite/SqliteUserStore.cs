@@ -46,13 +46,15 @@ public sealed class SqliteUserStore(SqliteDatabase db) : IUserStore
         return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
     }
 
-    public async Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<User>> ListAsync(int limit, string? afterId, string? query, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         // Ids are lower-case hex ObjectIds, so text order is the order Mongo sorts them in: by time of creation.
+        // instr, not LIKE: the query is text to find, and LIKE would read its % and _ as wildcards.
         await using var command = connection.Command(
-            $"SELECT {Columns} FROM users WHERE $after IS NULL OR id > $after ORDER BY id LIMIT $limit",
-            ("$after", afterId), ("$limit", limit));
+            $"SELECT {Columns} FROM users WHERE ($after IS NULL OR id > $after) "
+            + "AND ($query IS NULL OR instr(lower(email), $query) > 0 OR instr(lower(name), $query) > 0) ORDER BY id LIMIT $limit",
+            ("$after", afterId), ("$query", query?.ToLowerInvariant()), ("$limit", limit));
         return await ReadAllAsync(command, cancellationToken);
     }
 

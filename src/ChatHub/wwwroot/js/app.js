@@ -1,4 +1,5 @@
-// CharacterChat's web page: wires the screens together and follows the address (#/ or #/c/{id}).
+// CharacterChat's web page: wires the screens together and follows the address: the chat's (#/ or #/c/{id}),
+// the page's own paths (/settings…, /admin) and the mailed links' (/reset-password, /delete-account).
 import { $, avatar, show } from "./dom.js";
 import * as session from "./session.js";
 import { connect } from "./connection.js";
@@ -6,6 +7,10 @@ import { AuthView, providerReturn } from "./auth.js";
 import { ChatView } from "./chat.js";
 import { Picker } from "./picker.js";
 import { Sidebar } from "./sidebar.js";
+import { AccountLinks } from "./account-links.js";
+import { Settings } from "./settings.js";
+import { Admin } from "./admin.js";
+import { navigate, onNavigate } from "./nav.js";
 
 const CONVERSATION_ROUTE = /^#\/c\/([\w-]+)$/;
 const TOAST_MS = 6000;
@@ -16,6 +21,9 @@ let characters = new Map();
 const auth = new AuthView({ onSignedIn: enter });
 const picker = new Picker({ onPick: startConversation });
 const sidebar = new Sidebar({ onDelete: confirmDelete });
+const accountLinks = new AccountLinks();
+const settings = new Settings({ onUserChanged: showUser });
+const admin = new Admin();
 const chat = new ChatView({
   onActivity: (id) => sidebar.touch(id),
   onMissing: (message) => {
@@ -44,11 +52,17 @@ session.onEnded(async (reason) => {
     : "Your session has ended. Please sign in again.");
 });
 addEventListener("hashchange", () => hub && route());
+onNavigate(() => hub && route());
 
 boot();
 
 async function boot() {
-  const fromProvider = await providerReturn();
+  if (accountLinks.owns(location.pathname)) {
+    accountLinks.open();
+    return;
+  }
+  // Settings reads the answer of linking a provider itself.
+  const fromProvider = settings.owns(location.pathname) ? null : await providerReturn();
   const hadSession = session.hasStoredSession();
   const user = fromProvider?.user ?? (await session.restore());
   if (user) await enter(user);
@@ -62,9 +76,7 @@ async function boot() {
 async function enter(user) {
   auth.close();
   show($("#app-view"));
-  $("#user-avatar").replaceChildren(avatar(user.id, user.name));
-  $("#user-name").textContent = user.name;
-  $("#user-email").textContent = user.email;
+  showUser(user);
   hub = connect({ onOffline: () => setOnline(false), onOnline: () => (setOnline(true), chat.resume()) });
   chat.listen(hub.connection);
   try {
@@ -87,12 +99,45 @@ async function leave() {
   hub = null;
   chat.forget();
   picker.close();
+  settings.close();
+  admin.close();
   show($("#app-view"), false);
   setOnline(true);
   await leaving?.connection.stop();
 }
 
+function showUser(user) {
+  $("#user-avatar").replaceChildren(avatar(user.id, user.name));
+  $("#user-name").textContent = user.name;
+  $("#user-email").textContent = user.email;
+  show($("#admin-link"), user.role === "admin");
+}
+
 async function route() {
+  // A conversation link followed from another of the page's paths: the chat lives at /.
+  if (location.pathname !== "/" && location.hash.startsWith("#/")) history.replaceState(null, "", `/${location.hash}`);
+  const path = location.pathname;
+  const page = settings.owns(path) ? settings : admin.owns(path) ? admin : null;
+  if (page === admin && session.user()?.role !== "admin") {
+    toast("That page is for admins.");
+    navigate("/", { replace: true });
+    return;
+  }
+  if (page === settings) $("#user-link").setAttribute("aria-current", "page");
+  else $("#user-link").removeAttribute("aria-current");
+  if (page) {
+    chat.close();
+    picker.close();
+    sidebar.select(null);
+    show($("#chat-header"), false);
+    show($("#topbar-brand"));
+    $("#topbar").classList.add("home");
+    (page === settings ? admin : settings).close();
+    await page.open(path);
+    return;
+  }
+  settings.close();
+  admin.close();
   const id = CONVERSATION_ROUTE.exec(location.hash)?.[1];
   const conversation = id && (sidebar.find(id) ?? (await reloadConversations(id)));
   if (id && !conversation) {

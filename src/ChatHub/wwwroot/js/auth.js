@@ -113,6 +113,8 @@ export class AuthView {
     $("#auth-password").autocomplete = text.password;
     show($("#name-field"), mode === "signUp");
     show($("#password-hint"), mode === "signUp");
+    show($("#forgot-link"), mode === "signIn");
+    show($("#lockout-offer"), false);
     this.#error.textContent = "";
   }
 
@@ -134,6 +136,8 @@ export class AuthView {
     } catch (error) {
       if (error instanceof session.SecondFactorRequired) this.askForCode(error);
       else this.#error.textContent = error.message;
+      // Locked out after too many wrong passwords: a reset is the way out that needs no waiting.
+      show($("#lockout-offer"), error.status === 429);
     } finally {
       this.#submit.disabled = false;
     }

@@ -71,7 +71,7 @@ export function connect({ onOffline, onOnline }) {
     const reason = ended;
     ended = null;
     if (reason === null || !session.user()) return;
-    if (!RESUMABLE.has(reason)) {
+    if (!RESUMABLE.has(reason) && !(await session.isOwnEnding(reason))) {
       session.end(reason);
       return;
     }

@@ -8,6 +8,7 @@ const EARLY_MS = 60_000;
 
 let current = null; // { accessToken, expiresAt (ms), user }
 let refreshing = null;
+let ownEnding = null; // { reason, settled } while a replaceSession call runs and until the hub's SessionEnded for it
 const endedListeners = new Set();
 
 /** An API answer other than 2xx, with its RFC 7807 problem when there is one. */
@@ -20,7 +21,32 @@ class ApiError extends Error {
 }
 
 export const user = () => current?.user ?? null;
+/** listener(reason): the session ended; reason is the server's (SessionEnded) or undefined. */
 export const onEnded = (listener) => endedListeners.add(listener);
+/**
+ * Runs call, a request that ends every session of the user (this one too: a password change, reason "password-changed")
+ * and answers with a new one, which this page carries on with.
+ */
+export async function replaceSession(reason, call) {
+  const settled = call();
+  ownEnding = { reason, settled };
+  try {
+    return adopt(await settled);
+  } catch (error) {
+    ownEnding = null;
+    throw error;
+  }
+}
+
+/** Whether the hub ended this session because of this page's own replaceSession call; answers once that call has settled. */
+export async function isOwnEnding(reason) {
+  const ending = ownEnding;
+  if (ending?.reason !== reason) return false;
+  ownEnding = null;
+  return ending.settled.then(() => true, () => false);
+}
+/** A REST call that needs no session (mailed links work signed out). */
+export const anonymous = (method, path, body) => call(method, path, body);
 
 /** Thrown when the account asks for its second factor: finish with {@link finishSignIn}. */
 export class SecondFactorRequired extends Error {
