@@ -26,7 +26,9 @@ public static class MeEndpoints
     {
         var name = request.Name?.Trim() ?? "";
         if (AccountRules.NameProblem(name) is { } problem) return Problems.BadRequest(problem);
-        var updated = await users.UpdateAsync(principal.UserId(), new UserChanges(clock.UtcNowMs(), Name: name), ct);
+        var persona = request.Persona?.Trim();
+        if (persona?.Length > AccountRules.MaxPersonaChars) return Problems.BadRequest($"The persona may have at most {AccountRules.MaxPersonaChars} characters.");
+        var updated = await users.UpdateAsync(principal.UserId(), new UserChanges(clock.UtcNowMs(), Name: name, Persona: persona), ct);
         return updated is null ? NoAccount() : TypedResults.Ok(updated.ToDto());
     }
 
