@@ -33,8 +33,10 @@ public static class AvatarImages
         // Decode no larger than needed: JPEG and WebP decode straight to a smaller size.
         var scale = Math.Min(1f, (float)MaxSide / Math.Min(width, height));
         var size = codec.GetScaledDimensions(scale);
-        using var bitmap = SKBitmap.Decode(codec, new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        if (bitmap is null) return (null, "The image is damaged and cannot be read.");
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var bitmap = new SKBitmap(info);
+        // A partly readable image decodes with the rest left blank: only a complete one is taken.
+        if (codec.GetPixels(info, bitmap.GetPixels()) != SKCodecResult.Success) return (null, "The image is damaged and cannot be read.");
 
         var side = Math.Min(MaxSide, Math.Min(bitmap.Width, bitmap.Height));
         using var surface = SKSurface.Create(new SKImageInfo(side, side, SKColorType.Rgba8888, SKAlphaType.Premul));

@@ -61,8 +61,8 @@ public static class CardReader
         if (own is not null) extensions.Remove(CardFormat.OwnExtension);
 
         var personality = Text(data, "personality");
-        var traits = own?["traits"] is JsonArray t ? Texts(t, "traits") : personality.Trim().Length > 0 ? [personality.Trim()] : [];
-        var knowledge = own?["knowledgeBase"] is JsonArray k ? Texts(k, "knowledgeBase") : [];
+        var traits = own?["traits"] is not null ? Texts(own, "traits") : personality.Trim().Length > 0 ? [personality.Trim()] : [];
+        var knowledge = own is null ? [] : Texts(own, "knowledgeBase");
         var ai = own is null ? null : new AiSettingsDto
         {
             Temperature = own["temperature"]?.GetValue<double>() ?? CharacterMapping.DefaultTemperature,
@@ -87,12 +87,12 @@ public static class CardReader
             Visibility = CharacterVisibility.Private,
             Scenario = Text(data, "scenario"),
             Greeting = Text(data, "first_mes"),
-            AlternateGreetings = data["alternate_greetings"] is JsonArray g ? Texts(g, "alternate_greetings") : [],
+            AlternateGreetings = Texts(data, "alternate_greetings"),
             ExampleDialogue = Text(data, "mes_example"),
             SystemPrompt = Text(data, "system_prompt"),
             PostHistoryInstructions = Text(data, "post_history_instructions"),
             CreatorNotes = Text(data, "creator_notes"),
-            Tags = data["tags"] is JsonArray tags ? Texts(tags, "tags") : [],
+            Tags = Texts(data, "tags"),
             Creator = Text(data, "creator"),
             CharacterVersion = Text(data, "character_version"),
             Lorebook = data["character_book"] switch
@@ -115,6 +115,16 @@ public static class CardReader
         _ => throw new FormatException($"{name} must be text."),
     };
 
-    private static List<string> Texts(JsonArray items, string name) =>
-        items.Select(i => i is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : throw new FormatException($"{name} must be a list of text.")).ToList();
+    /// <summary>A list of text; missing or null: an empty one.</summary>
+    private static List<string> Texts(JsonObject data, string name)
+    {
+        var wrong = new FormatException($"{name} must be a list of text.");
+        return data[name] switch
+        {
+            null => [],
+            JsonValue v when v.GetValueKind() == JsonValueKind.Null => [],
+            JsonArray items => items.Select(i => i is JsonValue s && s.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : throw wrong).ToList(),
+            _ => throw wrong,
+        };
+    }
 }
