@@ -25,6 +25,7 @@ public static class AccountsExtensions
         builder.Services.AddSingleton(key);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton<UserPersonas>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<SessionCheck>();

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 namespace ChatHub.Characters;
 
 /// <summary>One entry of a <see cref="Lorebook"/>, as the prompt reads it.</summary>
+/// <param name="Priority">Which entries stay when the budget is short: the higher; the card's <c>priority</c>, else its insertion order.</param>
 public sealed record LorebookEntry(
     IReadOnlyList<string> Keys,
     string Content,
@@ -13,7 +14,8 @@ public sealed record LorebookEntry(
     bool Selective,
     IReadOnlyList<string> SecondaryKeys,
     bool Constant,
-    string Position)
+    string Position,
+    int Priority)
 {
     internal static (LorebookEntry? Entry, string? Problem) Read(JsonObject entry)
     {
@@ -31,7 +33,7 @@ public sealed record LorebookEntry(
         }
         var order = Lorebook.Int(entry, "insertion_order") ?? 0;
         return (new LorebookEntry(keys, content, enabled, order, caseSensitive, selective, secondary, constant,
-            position is "" ? Lorebook.AfterChar : position), null);
+            position is "" ? Lorebook.AfterChar : position, Lorebook.Int(entry, "priority") ?? order), null);
     }
 
     private static string? Text(JsonObject node, string name) => node[name] switch

@@ -1,3 +1,4 @@
+using ChatHub.Accounts;
 using ChatHub.Characters;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
@@ -21,6 +22,7 @@ public sealed class ReplyCoordinator(
     IConversationStore conversations,
     CharacterCache characters,
     PromptBuilder prompts,
+    UserPersonas personas,
     IModelClient model,
     IReplyRegistry registry,
     IOptions<ChatSettings> settings,
@@ -141,7 +143,7 @@ public sealed class ReplyCoordinator(
         IReadOnlyList<StoredMessage> messages = history.Messages.Any(m => m.Id == message.Id)
             ? history.Messages
             : [.. history.Messages.Append(message).TakeLast(settings.Value.HistoryMessages)];
-        var request = prompts.Build(character, messages, run.MaxTokens);
+        var request = prompts.Build(character, messages, run.MaxTokens, await personas.GetAsync(run.UserId, run.Token));
         var pieces = model.GetStreamingResponseAsync(request.Messages, request.Options, run.Token).GetAsyncEnumerator(run.Token);
         try
         {
