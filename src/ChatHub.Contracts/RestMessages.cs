@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace ChatHub.Contracts;
 
 public sealed record RegisterRequest
@@ -20,6 +22,8 @@ public sealed record UserDto
     public required string Name { get; init; }
     /// <summary><c>free</c>, <c>paid</c> or <c>admin</c>.</summary>
     public required string Role { get; init; }
+    /// <summary>Who the user is in role-play (<c>PATCH /api/me</c>); empty when not set.</summary>
+    public string Persona { get; init; } = "";
 }
 
 /// <summary>A session: a short-lived access token and the refresh token that gets the next one.</summary>
@@ -44,6 +48,8 @@ public sealed record RefreshTokenRequest
 public sealed record UpdateProfileRequest
 {
     public required string Name { get; init; }
+    /// <summary>Who the user is in role-play, told to the model with every reply; left out: unchanged.</summary>
+    public string? Persona { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/me/password</c>.</summary>
@@ -79,6 +85,7 @@ public sealed record AiSettingsDto
     public required int MaxTokens { get; init; }
 }
 
+/// <summary>A character: the seed's fields plus those of a character card (V2/V3), its owner and visibility.</summary>
 public sealed record CharacterDto
 {
     public required string Id { get; init; }
@@ -86,15 +93,63 @@ public sealed record CharacterDto
     public required string Description { get; init; }
     public required PersonalityDto Personality { get; init; }
     public required AiSettingsDto AiSettings { get; init; }
+    /// <summary>Null for the built-in characters.</summary>
+    public string? OwnerId { get; init; }
+    /// <summary><see cref="CharacterVisibility"/>: <c>private</c>, <c>unlisted</c> or <c>public</c>.</summary>
+    public string Visibility { get; init; } = CharacterVisibility.Public;
+    /// <summary>Hidden by an admin: out of the catalogue, no new conversations.</summary>
+    public bool Hidden { get; init; }
+    public string Scenario { get; init; } = "";
+    /// <summary>The character's first message (card <c>first_mes</c>).</summary>
+    public string Greeting { get; init; } = "";
+    public IReadOnlyList<string> AlternateGreetings { get; init; } = [];
+    /// <summary>Card <c>mes_example</c>.</summary>
+    public string ExampleDialogue { get; init; } = "";
+    public string SystemPrompt { get; init; } = "";
+    public string PostHistoryInstructions { get; init; } = "";
+    /// <summary>For people, never sent to the model.</summary>
+    public string CreatorNotes { get; init; } = "";
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public string Creator { get; init; } = "";
+    public string CharacterVersion { get; init; } = "";
+    /// <summary>The card's <c>character_book</c>, as the card spec shapes it (snake_case keys); null when there is none.</summary>
+    public JsonObject? Lorebook { get; init; }
+    /// <summary>The card's <c>extensions</c>, kept verbatim.</summary>
+    public JsonObject Extensions { get; init; } = [];
+    /// <summary>The avatar's URL (changes when the avatar does); null when there is none.</summary>
+    public string? Avatar { get; init; }
+    /// <summary>Conversations started with the character: its popularity.</summary>
+    public long ConversationsStarted { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>Body of an admin's create or update of a character.</summary>
+/// <summary>
+/// Body of a create or update of a character. On update, the fields after <see cref="AiSettings"/> keep
+/// their stored value when left out (null), so an editor that does not know a field never drops it.
+/// </summary>
 public sealed record CharacterRequest
 {
     public required string Name { get; init; }
     public required string Description { get; init; }
-    public required PersonalityDto Personality { get; init; }
-    public required AiSettingsDto AiSettings { get; init; }
+    /// <summary>Left out on create: no traits or knowledge.</summary>
+    public PersonalityDto? Personality { get; init; }
+    /// <summary>Left out on create: temperature 0.8, 500 tokens.</summary>
+    public AiSettingsDto? AiSettings { get; init; }
+    /// <summary>Left out on create: <c>private</c>.</summary>
+    public string? Visibility { get; init; }
+    public string? Scenario { get; init; }
+    public string? Greeting { get; init; }
+    public IReadOnlyList<string>? AlternateGreetings { get; init; }
+    public string? ExampleDialogue { get; init; }
+    public string? SystemPrompt { get; init; }
+    public string? PostHistoryInstructions { get; init; }
+    public string? CreatorNotes { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+    public string? Creator { get; init; }
+    public string? CharacterVersion { get; init; }
+    public JsonObject? Lorebook { get; init; }
+    public JsonObject? Extensions { get; init; }
 }
 
 public sealed record CreateConversationRequest

@@ -8,6 +8,7 @@ public static class AccountRules
     public const int MinPasswordChars = 8;
     public const int MaxPasswordChars = 256;
     public const int MaxNameChars = 100;
+    public const int MaxPersonaChars = 2000;
 
     /// <summary>Trimmed and lower-cased; null when it is not an email address.</summary>
     public static string? NormalizeEmail(string? email)

@@ -28,6 +28,7 @@ public static class AccountsExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<HashingGate>();
+        builder.Services.AddSingleton<UserPersonas>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<SessionCheck>();

@@ -22,11 +22,14 @@ public static class MeEndpoints
         await users.FindByIdAsync(principal.UserId(), ct) is { } user ? TypedResults.Ok(user.ToDto()) : NoAccount();
 
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> UpdateAsync(
-        UpdateProfileRequest request, ClaimsPrincipal principal, IUserStore users, TimeProvider clock, CancellationToken ct)
+        UpdateProfileRequest request, ClaimsPrincipal principal, IUserStore users, UserPersonas personas, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name?.Trim() ?? "";
         if (AccountRules.NameProblem(name) is { } problem) return Problems.BadRequest(problem);
-        var updated = await users.UpdateAsync(principal.UserId(), new UserChanges(clock.UtcNowMs(), Name: name), ct);
+        var persona = request.Persona?.Trim();
+        if (persona?.Length > AccountRules.MaxPersonaChars) return Problems.BadRequest($"The persona may have at most {AccountRules.MaxPersonaChars} characters.");
+        var updated = await users.UpdateAsync(principal.UserId(), new UserChanges(clock.UtcNowMs(), Name: name, Persona: persona), ct);
+        personas.Forget(principal.UserId());
         return updated is null ? NoAccount() : TypedResults.Ok(updated.ToDto());
     }
 

@@ -52,7 +52,7 @@ public static class ClaimNames
 
 public static class UserMapping
 {
-    public static UserDto ToDto(this User user) => new() { Id = user.Id, Email = user.Email, Name = user.Name, Role = user.Role };
+    public static UserDto ToDto(this User user) => new() { Id = user.Id, Email = user.Email, Name = user.Name, Role = user.Role, Persona = user.Persona };
 
     /// <summary>The signed-in user's id (the token's <c>sub</c>); endpoints and the hub only run for signed-in users.</summary>
     public static string UserId(this ClaimsPrincipal principal) =>

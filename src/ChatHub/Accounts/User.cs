@@ -30,11 +30,14 @@ public sealed record User(
     /// </summary>
     public const string NoPassword = "!";
 
+    /// <summary>Who the user is in role-play, told to the model with every reply; empty when not set.</summary>
+    public string Persona { get; init; } = "";
+
     public bool HasPassword => PasswordHash != NoPassword;
 }
 
 /// <summary>What an update changes; null members stay as they are.</summary>
-public sealed record UserChanges(DateTimeOffset UpdatedAt, string? Name = null, string? PasswordHash = null, string? Role = null)
+public sealed record UserChanges(DateTimeOffset UpdatedAt, string? Name = null, string? PasswordHash = null, string? Role = null, string? Persona = null)
 {
     /// <summary>A new password or role ends every access token issued before it: the store adds one to <see cref="User.TokenVersion"/>.</summary>
     public bool EndsAccessTokens => PasswordHash is not null || Role is not null;

@@ -1,5 +1,11 @@
+using ChatHub.Contracts;
+
 namespace ChatHub.Characters;
 
+/// <summary>
+/// A character: the seed's fields, then who owns it and who sees it, then the fields of a character card.
+/// <see cref="DeletedAt"/> marks one its owner deleted: its conversations keep using this last version, and no new ones start.
+/// </summary>
 public sealed record Character(
     string Id,
     string Name,
@@ -9,19 +15,24 @@ public sealed record Character(
     double Temperature,
     int MaxTokens,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
-
-public interface ICharacterStore
+    DateTimeOffset UpdatedAt)
 {
-    Task<IReadOnlyList<Character>> ListAsync(CancellationToken cancellationToken);
+    /// <summary>Null for the built-in characters.</summary>
+    public string? OwnerId { get; init; }
 
-    Task<Character?> GetAsync(string id, CancellationToken cancellationToken);
+    public string Visibility { get; init; } = CharacterVisibility.Public;
 
-    /// <summary>False when a character with that id exists already.</summary>
-    Task<bool> TryCreateAsync(Character character, CancellationToken cancellationToken);
+    public bool Hidden { get; init; }
 
-    /// <summary>Replaces every field but <see cref="Character.CreatedAt"/>; false when there is no such character.</summary>
-    Task<bool> UpdateAsync(Character character, CancellationToken cancellationToken);
+    public DateTimeOffset? DeletedAt { get; init; }
 
-    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+    /// <summary>Kept by the store (<see cref="ICharacterStore.CountConversationStartedAsync"/>); writes of the character leave it.</summary>
+    public long ConversationsStarted { get; init; }
+
+    public CardFields Card { get; init; } = CardFields.Empty;
+
+    /// <summary>The stored avatar's ETag; null when there is none. Kept by <see cref="ICharacterStore.SetAvatarAsync"/>.</summary>
+    public string? AvatarEtag { get; init; }
+
+    public bool IsDeleted => DeletedAt is not null;
 }

@@ -1,9 +1,13 @@
+using System.Text.Json.Nodes;
 using ChatHub.Contracts;
 
 namespace ChatHub.Characters;
 
 public static class CharacterMapping
 {
+    public const double DefaultTemperature = 0.8;
+    public const int DefaultMaxTokens = 500;
+
     public static CharacterDto ToDto(this Character c) => new()
     {
         Id = c.Id,
@@ -11,35 +15,66 @@ public static class CharacterMapping
         Description = c.Description,
         Personality = new PersonalityDto { Traits = c.Traits, KnowledgeBase = c.KnowledgeBase },
         AiSettings = new AiSettingsDto { Temperature = c.Temperature, MaxTokens = c.MaxTokens },
+        OwnerId = c.OwnerId,
+        Visibility = c.Visibility,
+        Hidden = c.Hidden,
+        Scenario = c.Card.Scenario,
+        Greeting = c.Card.Greeting,
+        AlternateGreetings = c.Card.AlternateGreetings,
+        ExampleDialogue = c.Card.ExampleDialogue,
+        SystemPrompt = c.Card.SystemPrompt,
+        PostHistoryInstructions = c.Card.PostHistoryInstructions,
+        CreatorNotes = c.Card.CreatorNotes,
+        Tags = c.Card.Tags,
+        Creator = c.Card.Creator,
+        CharacterVersion = c.Card.CharacterVersion,
+        Lorebook = c.Card.Lorebook is { } book ? JsonObjectOf(book) : null,
+        Extensions = JsonObjectOf(c.Card.Extensions),
+        Avatar = c.AvatarEtag is { } etag ? $"{Routes.CharacterAvatar(c.Id)}?v={Uri.EscapeDataString(etag)}" : null,
+        ConversationsStarted = c.ConversationsStarted,
+        CreatedAt = c.CreatedAt,
+        UpdatedAt = c.UpdatedAt,
     };
 
-    public static Character ToCharacter(this CharacterRequest r, string id, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
-        new(id, r.Name.Trim(), r.Description.Trim(), r.Personality.Traits, r.Personality.KnowledgeBase,
-            r.AiSettings.Temperature, r.AiSettings.MaxTokens, createdAt, updatedAt);
-}
-
-public static class CharacterValidation
-{
-    public const int MaxNameChars = 100;
-    public const int MaxDescriptionChars = 2000;
-    public const int MaxListItems = 20;
-    public const int MaxItemChars = 100;
-    public const int MaxTokensLimit = 4096;
-
-    /// <summary>What is wrong with the request, in words for the admin; null when it is fine.</summary>
-    public static string? Check(CharacterRequest r)
-    {
-        if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Trim().Length > MaxNameChars) return $"The name must have 1 to {MaxNameChars} characters.";
-        if (r.Description is null || r.Description.Length > MaxDescriptionChars) return $"The description may have at most {MaxDescriptionChars} characters.";
-        if (r.Personality is null || !ValidList(r.Personality.Traits) || !ValidList(r.Personality.KnowledgeBase))
+    /// <summary>A new character of <paramref name="ownerId"/>; what the request leaves out takes its default.</summary>
+    public static Character ToCharacter(this CharacterRequest r, string id, string ownerId, DateTimeOffset now) =>
+        r.ApplyTo(new Character(id, "", "", [], [], DefaultTemperature, DefaultMaxTokens, now, now)
         {
-            return $"Traits and knowledge base are lists of at most {MaxListItems} non-empty entries of at most {MaxItemChars} characters.";
-        }
-        if (r.AiSettings is null || !(r.AiSettings.Temperature is >= 0 and <= 2)) return "The temperature must be between 0 and 2.";
-        if (r.AiSettings.MaxTokens is < 1 or > MaxTokensLimit) return $"max_tokens must be between 1 and {MaxTokensLimit}.";
-        return null;
+            OwnerId = ownerId,
+            Visibility = CharacterVisibility.Private,
+        }, now);
+
+    /// <summary>The character as the request changes it: what it leaves out (null) stays as it was.</summary>
+    public static Character ApplyTo(this CharacterRequest r, Character existing, DateTimeOffset now)
+    {
+        var card = existing.Card;
+        return existing with
+        {
+            Name = r.Name.Trim(),
+            Description = r.Description.Trim(),
+            Traits = r.Personality?.Traits ?? existing.Traits,
+            KnowledgeBase = r.Personality?.KnowledgeBase ?? existing.KnowledgeBase,
+            Temperature = r.AiSettings?.Temperature ?? existing.Temperature,
+            MaxTokens = r.AiSettings?.MaxTokens ?? existing.MaxTokens,
+            UpdatedAt = now,
+            Visibility = r.Visibility ?? existing.Visibility,
+            Card = card with
+            {
+                Scenario = r.Scenario ?? card.Scenario,
+                Greeting = r.Greeting ?? card.Greeting,
+                AlternateGreetings = r.AlternateGreetings ?? card.AlternateGreetings,
+                ExampleDialogue = r.ExampleDialogue ?? card.ExampleDialogue,
+                SystemPrompt = r.SystemPrompt ?? card.SystemPrompt,
+                PostHistoryInstructions = r.PostHistoryInstructions ?? card.PostHistoryInstructions,
+                CreatorNotes = r.CreatorNotes ?? card.CreatorNotes,
+                Tags = r.Tags?.Select(t => t.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList() ?? card.Tags,
+                Creator = r.Creator ?? card.Creator,
+                CharacterVersion = r.CharacterVersion ?? card.CharacterVersion,
+                Lorebook = r.Lorebook?.ToJsonString() ?? card.Lorebook,
+                Extensions = r.Extensions?.ToJsonString() ?? card.Extensions,
+            },
+        };
     }
 
-    private static bool ValidList(IReadOnlyList<string>? items) =>
-        items is not null && items.Count <= MaxListItems && items.All(i => !string.IsNullOrWhiteSpace(i) && i.Length <= MaxItemChars);
+    public static JsonObject JsonObjectOf(string text) => JsonNode.Parse(text) as JsonObject ?? [];
 }

@@ -75,7 +75,7 @@ public sealed partial class ReplyTurn
         IReadOnlyList<StoredMessage> messages = history.Messages.Any(m => m.Id == _message.Id)
             ? history.Messages
             : [.. history.Messages.Append(_message).TakeLast(limit)];
-        var request = _services.Prompts.Build(character, messages, Run.MaxTokens);
+        var request = _services.Prompts.Build(character, messages, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token));
         var pieces = _services.Model.GetStreamingResponseAsync(request.Messages, request.Options, Run.Token).GetAsyncEnumerator(Run.Token);
         try
         {

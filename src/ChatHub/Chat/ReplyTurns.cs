@@ -1,3 +1,4 @@
+using ChatHub.Accounts;
 using ChatHub.Characters;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
@@ -15,6 +16,7 @@ public sealed class ReplyTurns(
     IConversationStore conversations,
     CharacterCache characters,
     PromptBuilder prompts,
+    UserPersonas personas,
     IChatClient model,
     IReplyRegistry registry,
     ReplyEnding ending,
@@ -27,6 +29,7 @@ public sealed class ReplyTurns(
     internal IConversationStore Conversations => conversations;
     internal CharacterCache Characters => characters;
     internal PromptBuilder Prompts => prompts;
+    internal UserPersonas Personas => personas;
     internal IChatClient Model => model;
     internal IReplyRegistry Registry => registry;
     internal ReplyEnding Ending => ending;

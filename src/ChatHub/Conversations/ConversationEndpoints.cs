@@ -27,10 +27,12 @@ public static class ConversationEndpoints
         CreateConversationRequest request, ClaimsPrincipal user, ICharacterStore characters, IConversationStore store,
         IQuotaService quotas, TimeProvider clock, CancellationToken ct)
     {
-        if (!Ids.IsValid(request.CharacterId) || await characters.GetAsync(request.CharacterId, ct) is null)
+        // Others' private characters and deleted ones look missing; a hidden one takes no new conversations.
+        if (!Ids.IsValid(request.CharacterId) || await characters.GetAsync(request.CharacterId, ct) is not { } character || !user.CanSee(character))
         {
             return Problems.BadRequest("There is no character with that id.");
         }
+        if (!user.CanStartConversation(character)) return Problems.BadRequest("This character takes no new conversations.");
         // Counted, then created: requests racing past the count can exceed it by a few; the rate limit bounds how many.
         if (quotas.ConversationsFor(user) is { } max && (await store.ListAsync(user.UserId(), ct)).Count >= max)
         {
@@ -39,6 +41,7 @@ public static class ConversationEndpoints
         var now = clock.UtcNowMs();
         var conversation = new Conversation(Ids.New(), user.UserId(), request.CharacterId, now, now);
         await store.CreateAsync(conversation, ct);
+        await characters.CountConversationStartedAsync(character.Id, ct);
         return TypedResults.Created(Routes.Conversation(conversation.Id), conversation.ToDto());
     }
 

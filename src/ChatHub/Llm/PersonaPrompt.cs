@@ -15,22 +15,26 @@ internal static class PersonaPrompt
     private const string KnowledgePrefix = "You know about: ";
     private const string ListSeparator = "; ";
 
-    public static string Write(Character character)
+    /// <summary>The default system prompt's first line, which names the character.</summary>
+    public static string Opening(Character character) => $"{NamePrefix}{OneLine(character.Name)}.";
+
+    /// <summary>The description, then the personality (traits, knowledge): a line each.</summary>
+    public static string Character(Character character)
     {
-        var name = OneLine(character.Name);
-        var prompt = new StringBuilder().Append(NamePrefix).Append(name).Append('.');
-        if (OneLine(character.Description) is { Length: > 0 } description)
+        var prompt = new StringBuilder();
+        if (character.Description.Trim() is { Length: > 0 } description)
         {
-            prompt.Append('\n').Append(description);
+            prompt.Append(description);
         }
         AppendList(prompt, TraitsPrefix, character.Traits);
         AppendList(prompt, KnowledgePrefix, character.KnowledgeBase);
-        prompt.Append("\nStay in character: answer as ").Append(name)
-            .Append(" would, in their voice, and never say you are an AI model.");
-        return prompt.ToString();
+        return prompt.ToString().TrimStart('\n');
     }
 
-    /// <summary>The persona in a system prompt written by <see cref="Write"/>; an empty one for any other text.</summary>
+    public static string Closing(Character character) =>
+        $"Stay in character: answer as {OneLine(character.Name)} would, in their voice, and never say you are an AI model.";
+
+    /// <summary>The persona in a system prompt written by <see cref="CardPrompt"/>; an empty one for any other text.</summary>
     public static Persona Read(string systemPrompt)
     {
         var lines = systemPrompt.Split('\n');

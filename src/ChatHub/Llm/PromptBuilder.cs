@@ -22,10 +22,26 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
 
     private readonly int budget = options.Value.HistoryTokenBudget;
 
+    /// <summary>
+    /// The character's card as the system prompt (<see cref="CardPrompt"/>), with the lorebook entries the
+    /// conversation triggers; then the greeting and the history that fit what is left of the budget; then the
+    /// card's post-history instructions.
+    /// </summary>
     /// <param name="history">The conversation oldest first, ending with the user's new message.</param>
     /// <param name="maxTokensCap">The user's role caps the reply's length below the character's own max_tokens.</param>
-    public ModelRequest Build(Character character, IReadOnlyList<StoredMessage> history, int maxTokensCap = int.MaxValue)
+    /// <param name="user">Who the user is: <c>{{user}}</c> and their persona.</param>
+    public ModelRequest Build(Character character, IReadOnlyList<StoredMessage> history, int maxTokensCap = int.MaxValue, UserPersona? user = null)
     {
+        user ??= UserPersona.Unknown;
+        // Lorebook entries come out of the history's budget: together they stay within it.
+        var lore = Lorebook.Of(character.Card) is { } book ? LoreSelection.Select(book, history, budget, CountTokens) : [];
+        var historyBudget = budget - lore.Sum(e => CountTokens(e.Content));
+        // The greeting opened the conversation, so the model reads it as its own first message.
+        if (character.Card.Greeting.Trim().Length > 0)
+        {
+            var greeting = CardPrompt.Macros(character.Card.Greeting, character, user);
+            history = [new StoredMessage("", MessageValues.SenderAi, greeting, DateTimeOffset.MinValue), .. history];
+        }
         var kept = new List<ChatMessage>();
         var used = 0;
         // A token is at least one UTF-8 byte, so while the bytes fit the budget the tokens do too: a
@@ -39,7 +55,7 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
                 continue;
             }
             var cost = exact ? CountTokens(message.Text) : MostTokens(message.Text);
-            if (!exact && kept.Count > 0 && used + cost > budget)
+            if (!exact && kept.Count > 0 && used + cost > historyBudget)
             {
                 exact = true;
                 used = kept.Sum(m => CountTokens(m.Text));
@@ -47,15 +63,19 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
             }
             // The newest message is what the reply answers, so it goes in even when it alone is over budget.
             // Older ones stop at the first that does not fit: a gap in the middle would confuse the model.
-            if (kept.Count > 0 && used + cost > budget)
+            if (kept.Count > 0 && used + cost > historyBudget)
             {
                 break;
             }
             kept.Add(message);
             used += cost;
         }
-        kept.Add(new ChatMessage(ChatRole.System, PersonaPrompt.Write(character)));
+        kept.Add(new ChatMessage(ChatRole.System, CardPrompt.Write(character, user, lore)));
         kept.Reverse();
+        if (character.Card.PostHistoryInstructions.Trim().Length > 0)
+        {
+            kept.Add(new ChatMessage(ChatRole.System, CardPrompt.Macros(character.Card.PostHistoryInstructions.Trim(), character, user)));
+        }
 
         return new ModelRequest(kept, new ChatOptions
         {

@@ -21,6 +21,10 @@ public sealed class RoleQuota
     /// <summary>Conversations the user may keep; unset (empty) for no limit.</summary>
     [Range(1, 1_000_000)]
     public int? Conversations { get; set; }
+
+    /// <summary>Characters the user may own (deleted ones do not count); unset (empty) for no limit.</summary>
+    [Range(0, 1_000_000)]
+    public int? Characters { get; set; }
 }
 
 /// <summary>The <c>Quotas</c> configuration section: <c>Quotas:Free</c>, <c>Quotas:Paid</c>, <c>Quotas:Admin</c>.</summary>
@@ -28,11 +32,11 @@ public sealed class QuotaOptions : IValidatableObject
 {
     public const string Section = "Quotas";
 
-    public RoleQuota Free { get; set; } = new() { MessagesPerMinute = 20, ConcurrentReplies = 1, MaxTokens = 500, Conversations = 20 };
+    public RoleQuota Free { get; set; } = new() { MessagesPerMinute = 20, ConcurrentReplies = 1, MaxTokens = 500, Conversations = 20, Characters = 10 };
 
-    public RoleQuota Paid { get; set; } = new() { MessagesPerMinute = 60, ConcurrentReplies = 3, MaxTokens = 2000, Conversations = 200 };
+    public RoleQuota Paid { get; set; } = new() { MessagesPerMinute = 60, ConcurrentReplies = 3, MaxTokens = 2000, Conversations = 200, Characters = 100 };
 
-    public RoleQuota Admin { get; set; } = new() { MessagesPerMinute = 600, ConcurrentReplies = 10, MaxTokens = 4096, Conversations = null };
+    public RoleQuota Admin { get; set; } = new() { MessagesPerMinute = 600, ConcurrentReplies = 10, MaxTokens = 4096, Conversations = null, Characters = null };
 
     /// <summary>An unknown role gets the least.</summary>
     public RoleQuota For(string role) => role switch

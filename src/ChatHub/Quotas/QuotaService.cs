@@ -24,6 +24,9 @@ public interface IQuotaService
     /// <summary>How many conversations the user may keep; null for no limit.</summary>
     int? ConversationsFor(ClaimsPrincipal user);
 
+    /// <summary>How many characters the user may own; null for no limit.</summary>
+    int? CharactersFor(ClaimsPrincipal user);
+
     /// <summary>Takes one of the user's messages for this minute: null when granted, else a refusal to show the user.</summary>
     ValueTask<string?> TryTakeMessageAsync(ClaimsPrincipal user);
 
@@ -49,6 +52,8 @@ public sealed class QuotaService : IQuotaService, IDisposable
     public int ConcurrentRepliesFor(ClaimsPrincipal user) => For(user).ConcurrentReplies;
 
     public int? ConversationsFor(ClaimsPrincipal user) => For(user).Conversations;
+
+    public int? CharactersFor(ClaimsPrincipal user) => For(user).Characters;
 
     public async ValueTask<string?> TryTakeMessageAsync(ClaimsPrincipal user)
     {

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using ChatHub.Contracts;
+using ChatHub.Infrastructure;
 using ChatHub.Tests.Support;
+using System.Text.Json.Nodes;
+using static ChatHub.Tests.Support.CharacterCalls;
 
 namespace ChatHub.Tests.Api;
 
@@ -46,43 +49,175 @@ public sealed class CharacterApiTests(SharedServer shared) : IClassFixture<Share
     }
 
     [Fact]
-    public async Task OnlyAdminsCreateUpdateAndDeleteCharacters()
+    public async Task AnyUserManagesTheirOwnCharactersAndOthersPrivateOnesLookMissing()
     {
-        using var free = (await Server.CreateUserAsync()).Http();
-        var existing = (await free.GetFromJsonAsync<CharacterDto[]>(Routes.Characters, Ct))![0];
+        var owner = await Server.CreateUserAsync();
+        using var other = (await Server.CreateUserAsync()).Http();
+        var character = await owner.CreateCharacterAsync(NewCharacter("Captain Vega"));
+        Assert.Equal((CharacterVisibility.Private, owner.Id), (character.Visibility, character.OwnerId));
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await free.PostAsJsonAsync(Routes.Characters, NewCharacter("Nope"), Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await free.PutAsJsonAsync(Routes.Character(existing.Id), NewCharacter("Nope"), Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await free.DeleteAsync(Routes.Character(existing.Id), Ct)).StatusCode);
-        Assert.Equivalent(existing, await free.GetFromJsonAsync<CharacterDto>(Routes.Character(existing.Id), Ct));
-    }
-
-    [Fact]
-    public async Task AnAdminManagesCharacters()
-    {
-        var (server, user) = await ChatServer.StartWithAdminAsync();
-        await using var _ = server;
-        using var admin = user.Http();
-
-        var created = await admin.PostAsJsonAsync(Routes.Characters, NewCharacter("Captain Vega"), Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var character = (await created.Content.ReadFromJsonAsync<CharacterDto>(Ct))!;
-        Assert.Equal("Captain Vega", character.Name);
-
-        var updated = await admin.PutAsJsonAsync(Routes.Character(character.Id), NewCharacter("Admiral Vega") with
+        var missing = await other.GetAsync(Routes.Character(Ids.New()), Ct);
+        foreach (var response in new[]
         {
-            AiSettings = new AiSettingsDto { Temperature = 1.1, MaxTokens = 321 },
-        }, Ct);
-        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
-        var read = (await admin.GetFromJsonAsync<CharacterDto>(Routes.Character(character.Id), Ct))!;
-        Assert.Equal(("Admiral Vega", 1.1, 321), (read.Name, read.AiSettings.Temperature, read.AiSettings.MaxTokens));
+            await other.GetAsync(Routes.Character(character.Id), Ct),
+            await other.PutAsJsonAsync(Routes.Character(character.Id), NewCharacter("Nope"), Ct),
+            await other.DeleteAsync(Routes.Character(character.Id), Ct),
+            await other.GetAsync(Routes.CharacterExport(character.Id, "json"), Ct),
+            await other.PostAsJsonAsync(Routes.Conversations, new CreateConversationRequest { CharacterId = character.Id }, Ct),
+        })
+        {
+            Assert.Equal(response.StatusCode == HttpStatusCode.BadRequest ? HttpStatusCode.BadRequest : missing.StatusCode, response.StatusCode);
+            Assert.Contains("no character with that id", (await response.ProblemAsync()).Detail);
+        }
 
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(Routes.Character(character.Id), Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(Routes.Character(character.Id), Ct)).StatusCode);
+        using var http = owner.Http();
+        var updated = await http.PutAsJsonAsync(Routes.Character(character.Id), NewCharacter("Admiral Vega", CharacterVisibility.Public), Ct);
+        Assert.Equal("Admiral Vega", (await updated.ReadAsync<CharacterDto>()).Name);
+        Assert.Equal("Admiral Vega", (await other.GetFromJsonAsync<CharacterDto>(Routes.Character(character.Id), Ct))!.Name);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PutAsJsonAsync(Routes.Character(character.Id), NewCharacter("Nope"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.DeleteAsync(Routes.Character(character.Id), Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync(Routes.Character(character.Id), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(Routes.Character(character.Id), Ct)).StatusCode);
     }
 
     [Fact]
-    public async Task RepliesFollowACharactersChangesAtOnce()
+    public async Task AnUnlistedCharacterIsReachedByItsIdButNotListed()
+    {
+        var owner = await Server.CreateUserAsync();
+        var other = await Server.CreateUserAsync();
+        var tag = $"t{Guid.NewGuid():N}"[..12];
+        var character = await owner.CreateCharacterAsync(NewCharacter("Ghost", CharacterVisibility.Unlisted) with { Tags = [tag] });
+
+        using var http = other.Http();
+        Assert.Equal("Ghost", (await http.GetFromJsonAsync<CharacterDto>(Routes.Character(character.Id), Ct))!.Name);
+        Assert.Empty((await other.CatalogueAsync(Routes.Catalogue(tag: tag))).Page);
+        Assert.Single((await owner.CatalogueAsync(Routes.Catalogue(tag: tag))).Page);
+        await other.CreateConversationAsync(character.Id);
+    }
+
+    [Fact]
+    public async Task AnAdminEditsAndDeletesAnyonesCharacter()
+    {
+        var (server, admin) = await ChatServer.StartWithAdminAsync();
+        await using var _ = server;
+        var owner = await server.CreateUserAsync();
+        var character = await owner.CreateCharacterAsync(NewCharacter("Captain Vega"));
+        using var http = admin.Http();
+
+        var updated = await http.PutAsJsonAsync(Routes.Character(character.Id), NewCharacter("Renamed by an admin"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal(owner.Id, (await updated.ReadAsync<CharacterDto>()).OwnerId);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync(Routes.Character(character.Id), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnEditorThatLeavesOutTheCardsFieldsKeepsThem()
+    {
+        var owner = await Server.CreateUserAsync();
+        var extensions = new JsonObject { ["depth_prompt"] = new JsonObject { ["prompt"] = "Stay in 1890.", ["depth"] = 4 }, ["x-unknown"] = new JsonArray(1, "two") };
+        var character = await owner.CreateCharacterAsync(NewCharacter("Vega") with { Scenario = "On the bridge.", Extensions = extensions, Tags = ["space"] });
+        using var http = owner.Http();
+
+        // The request as a client from before the card fields sends it.
+        var response = await http.PutAsJsonAsync(Routes.Character(character.Id), new
+        {
+            name = "Vega II", description = "A captain.", personality = new { traits = new[] { "calm" }, knowledgeBase = Array.Empty<string>() },
+            aiSettings = new { temperature = 0.4, maxTokens = 100 },
+        }, Ct);
+
+        var read = await response.ReadAsync<CharacterDto>();
+        Assert.Equal(("Vega II", "On the bridge.", CharacterVisibility.Private), (read.Name, read.Scenario, read.Visibility));
+        Assert.Equal(["space"], read.Tags);
+        Assert.Equal(extensions.ToJsonString(), read.Extensions.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ALorebookOfTheWrongShapeIsRefusedSayingWhere()
+    {
+        var owner = await Server.CreateUserAsync();
+        using var http = owner.Http();
+        var book = new JsonObject { ["entries"] = new JsonArray(new JsonObject { ["keys"] = "not a list", ["content"] = "x" }) };
+
+        var response = await http.PostAsJsonAsync(Routes.Characters, NewCharacter("Booked") with { Lorebook = book }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Lorebook entry 1: keys must be a list of text.", (await response.ProblemAsync()).Detail);
+        Assert.Empty((await owner.CatalogueAsync(Routes.Catalogue(mine: true))).Page);
+    }
+
+    [Fact]
+    public async Task ARolesQuotaLimitsTheCharactersAUserOwnsAndADeletedOneFreesItsPlace()
+    {
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string> { ["Quotas:Free:Characters"] = "2" });
+        var user = await server.CreateUserAsync();
+        var first = await user.CreateCharacterAsync(NewCharacter("One"));
+        await user.CreateCharacterAsync(NewCharacter("Two"));
+        using var http = user.Http();
+
+        var refused = await http.PostAsJsonAsync(Routes.Characters, NewCharacter("Three"), Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("Your plan allows 2 characters. Delete one to make another.", (await refused.ProblemAsync()).Detail);
+
+        (await http.DeleteAsync(Routes.Character(first.Id), Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync(Routes.Characters, NewCharacter("Three"), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheCatalogueSearchesFiltersByTagAndPagesNewestFirst()
+    {
+        var owner = await Server.CreateUserAsync();
+        var viewer = await Server.CreateUserAsync();
+        var tag = $"t{Guid.NewGuid():N}"[..12];
+        var word = $"w{Guid.NewGuid():N}"[..12];
+        var created = new List<CharacterDto>();
+        for (var i = 0; i < 3; i++) created.Add(await owner.CreateCharacterAsync(NewCharacter($"Pilot {i}", CharacterVisibility.Public) with { Tags = [tag] }));
+        var found = await owner.CreateCharacterAsync(NewCharacter($"Navigator {word}", CharacterVisibility.Public));
+        await owner.CreateCharacterAsync(NewCharacter($"Private {word}") with { Tags = [tag] });
+
+        var first = await viewer.CatalogueAsync(Routes.Catalogue(tag: tag.ToUpperInvariant(), sort: CatalogueSort.New, limit: 2));
+        var second = await viewer.CatalogueAsync(first.Next!);
+        var search = await viewer.CatalogueAsync(Routes.Catalogue(query: $"navigator {word.ToUpperInvariant()}"));
+
+        Assert.Equal([created[2].Id, created[1].Id], first.Page.Select(c => c.Id));
+        Assert.Equal([created[0].Id], second.Page.Select(c => c.Id));
+        Assert.Null(second.Next);
+        Assert.Equal([found.Id], search.Page.Select(c => c.Id));
+    }
+
+    [Theory]
+    [InlineData("?sort=best")]
+    [InlineData("?limit=0")]
+    [InlineData("?cursor=bm90LWEtY3Vyc29y")]
+    public async Task ABadCatalogueQueryIsAProblem(string query)
+    {
+        using var http = (await Server.CreateUserAsync()).Http();
+
+        var response = await http.GetAsync(Routes.Characters + query, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotEmpty((await response.ProblemAsync()).Detail!);
+    }
+
+    [Fact]
+    public async Task StartingAConversationCountsTowardsPopularity()
+    {
+        var owner = await Server.CreateUserAsync();
+        var tag = $"t{Guid.NewGuid():N}"[..12];
+        var quiet = await owner.CreateCharacterAsync(NewCharacter("Quiet", CharacterVisibility.Public) with { Tags = [tag] });
+        var popular = await owner.CreateCharacterAsync(NewCharacter("Popular", CharacterVisibility.Public) with { Tags = [tag] });
+        var fan = await Server.CreateUserAsync();
+
+        await fan.CreateConversationAsync(popular.Id);
+        await fan.CreateConversationAsync(popular.Id);
+
+        var page = (await fan.CatalogueAsync(Routes.Catalogue(tag: tag, sort: CatalogueSort.Popular))).Page;
+        Assert.Equal([(popular.Id, 2L), (quiet.Id, 0L)], page.Select(c => (c.Id, c.ConversationsStarted)));
+    }
+
+    [Fact]
+    public async Task RepliesFollowACharactersChangesAtOnceAndOutliveItsDeletion()
     {
         var (server, user) = await ChatServer.StartWithAdminAsync();
         await using var _ = server;
@@ -99,9 +234,10 @@ public sealed class CharacterApiTests(SharedServer shared) : IClassFixture<Share
         (await admin.PutAsJsonAsync(Routes.Character(character.Id), NewCharacter("Admiral Vega"), Ct)).EnsureSuccessStatusCode();
         Assert.Contains("Admiral Vega", await ReplyTextAsync("And now?"));
         (await admin.DeleteAsync(Routes.Character(character.Id), Ct)).EnsureSuccessStatusCode();
-        var sent = await device.SendAsync(conversation.Id, "Still there?");
-        var failed = await device.Events.WaitFor<ReplyFailed>(f => f.ReplyId == sent.ReplyId);
-        Assert.Equal("This character is no longer available.", failed.Error);
+        // Deleted: the conversation goes on with the last version, and no new one starts.
+        Assert.Contains("Admiral Vega", await ReplyTextAsync("Still there?"));
+        var refused = await admin.PostAsJsonAsync(Routes.Conversations, new CreateConversationRequest { CharacterId = character.Id }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
     }
 
     [Fact]
@@ -121,11 +257,4 @@ public sealed class CharacterApiTests(SharedServer shared) : IClassFixture<Share
         Assert.DoesNotContain("Too hot", names);
     }
 
-    private static CharacterRequest NewCharacter(string name) => new()
-    {
-        Name = name,
-        Description = "A starship captain.",
-        Personality = new PersonalityDto { Traits = ["brisk"], KnowledgeBase = ["navigation"] },
-        AiSettings = new AiSettingsDto { Temperature = 0.5, MaxTokens = 200 },
-    };
 }

@@ -25,6 +25,23 @@ public sealed class MeApiTests(SharedServer shared) : IClassFixture<SharedServer
     }
 
     [Fact]
+    public async Task APersonaIsSetWithTheNameAndKeptWhenANameChangeLeavesItOut()
+    {
+        var user = await Server.CreateUserAsync();
+        using var http = user.Http();
+
+        var set = await http.PatchAsJsonAsync(Routes.Me, new UpdateProfileRequest { Name = "Lois", Persona = "  A reporter from Metropolis.  " }, Ct);
+        var renamed = await http.PatchAsJsonAsync(Routes.Me, new UpdateProfileRequest { Name = "Lois Lane" }, Ct);
+        var tooLong = await http.PatchAsJsonAsync(Routes.Me, new UpdateProfileRequest { Name = "Lois", Persona = new string('x', 2001) }, Ct);
+
+        Assert.Equal("A reporter from Metropolis.", (await set.ReadAsync<UserDto>()).Persona);
+        var afterRename = await renamed.ReadAsync<UserDto>();
+        Assert.Equal(("Lois Lane", "A reporter from Metropolis."), (afterRename.Name, afterRename.Persona));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal("A reporter from Metropolis.", (await (await Server.GetMeAsync(user.AccessToken)).ReadAsync<UserDto>()).Persona);
+    }
+
+    [Fact]
     public async Task AUserRenamesThemselvesAndNoOneElse()
     {
         var user = await Server.CreateUserAsync();

@@ -122,24 +122,25 @@ public sealed partial class MongoRenderingTests
     }
 
     [Fact]
-    public void CharacterUpdateSetsEverythingButCreatedAt()
+    public void CharacterUpdateSetsTheEditableFieldsAndNotTheOwnerModerationDeletionPopularityOrAvatar()
     {
         var character = new Character(
             ObjectId.GenerateNewId().ToString(), "Batman", "A brooding vigilante of Gotham City.",
-            ["serious", "determined"], ["Gotham"], 0.7, 500, At.AddDays(-1), At);
+            ["serious", "determined"], ["Gotham"], 0.7, 500, At.AddDays(-1), At)
+        {
+            OwnerId = ObjectId.GenerateNewId().ToString(),
+            Card = CardFields.Empty with { Tags = ["Hero"] },
+        };
 
-        var update = Render(MongoCharacterStore.ReplaceAllButCreatedAt(CharacterDocument.From(character)));
+        var update = Render(MongoCharacterStore.ReplaceEditable(CharacterDocument.From(character))).AsBsonDocument["$set"].AsBsonDocument;
 
         Assert.Equal(
-            new BsonDocument("$set", new BsonDocument
-            {
-                { "name", "Batman" },
-                { "description", "A brooding vigilante of Gotham City." },
-                { "personality", new BsonDocument { { "traits", new BsonArray { "serious", "determined" } }, { "knowledge_base", new BsonArray { "Gotham" } } } },
-                { "ai_settings", new BsonDocument { { "temperature", 0.7 }, { "max_tokens", 500 } } },
-                { "updated_at", AtBson },
-            }),
-            update);
+            ["name", "description", "personality", "ai_settings", "updated_at", "visibility", "card", "search_words", "tag_keys"],
+            update.Names);
+        Assert.Equal(new BsonDocument { { "traits", new BsonArray { "serious", "determined" } }, { "knowledge_base", new BsonArray { "Gotham" } } }, update["personality"]);
+        Assert.Equal(new BsonDocument { { "temperature", 0.7 }, { "max_tokens", 500 } }, update["ai_settings"]);
+        Assert.Equal(AtBson, update["updated_at"]);
+        Assert.Equal(new BsonArray { "hero" }, update["tag_keys"]);
     }
 
     [Fact]
@@ -149,7 +150,7 @@ public sealed partial class MongoRenderingTests
 
         var document = UserDocument.From(user).ToBsonDocument();
 
-        Assert.Equal(["_id", "name", "email", "password_hash", "role", "created_at", "updated_at", "token_version"], document.Names);
+        Assert.Equal(["_id", "name", "email", "password_hash", "role", "created_at", "updated_at", "token_version", "persona"], document.Names);
         Assert.Equal(user, BsonSerializer.Deserialize<UserDocument>(document).ToUser());
     }
 

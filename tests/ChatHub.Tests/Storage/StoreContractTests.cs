@@ -71,6 +71,20 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task APersonaIsStoredAndLeftAsItIsByOtherChanges()
+    {
+        await using var stores = await OpenStoresAsync();
+        var user = NewUser();
+        await stores.Users.TryCreateAsync(user, Ct);
+
+        await stores.Users.UpdateAsync(user.Id, new UserChanges(Now, Persona: "A reporter from Metropolis."), Ct);
+        var renamed = await stores.Users.UpdateAsync(user.Id, new UserChanges(Now, Name: "Lois"), Ct);
+
+        Assert.Equal(("Lois", "A reporter from Metropolis."), (renamed?.Name, renamed?.Persona));
+        Assert.Equal(renamed, await stores.Users.FindByIdAsync(user.Id, Ct));
+    }
+
+    [Fact]
     public async Task UnknownUserIdOrEmailFindsNoOne()
     {
         await using var stores = await OpenStoresAsync();
@@ -82,10 +96,10 @@ public abstract class StoreContractTests
     // Characters
 
     [Fact]
-    public async Task CreatedCharacterReadsBackEqual()
+    public async Task CreatedCharacterReadsBackEqualWithEveryCardField()
     {
         await using var stores = await OpenStoresAsync();
-        var character = NewCharacter();
+        var character = NewCharacter() with { Card = FullCard(), Visibility = CharacterVisibility.Unlisted, ConversationsStarted = 2 };
 
         Assert.True(await stores.Characters.TryCreateAsync(character, Ct));
 
@@ -105,18 +119,24 @@ public abstract class StoreContractTests
     }
 
     [Fact]
-    public async Task UpdateChangesEveryFieldButCreatedAt()
+    public async Task UpdateChangesTheEditableFieldsButNotTheOwnerCreationModerationOrPopularity()
     {
         await using var stores = await OpenStoresAsync();
-        var character = NewCharacter();
+        var character = NewCharacter() with { Hidden = true, ConversationsStarted = 4 };
         await stores.Characters.TryCreateAsync(character, Ct);
         var changed = new Character(
             character.Id, "Robin", "The Boy Wonder.", ["loyal", "quick"], ["acrobatics"], 0.3, 200,
-            CreatedAt: Now.AddDays(1), UpdatedAt: Now.AddHours(1));
+            CreatedAt: Now.AddDays(1), UpdatedAt: Now.AddHours(1))
+        {
+            OwnerId = Ids.New(),
+            Visibility = CharacterVisibility.Unlisted,
+            Card = FullCard() with { Scenario = "A rooftop at night." },
+        };
 
         Assert.True(await stores.Characters.UpdateAsync(changed, Ct));
 
-        AssertSameCharacter(changed with { CreatedAt = character.CreatedAt }, await stores.Characters.GetAsync(character.Id, Ct));
+        AssertSameCharacter(changed with { CreatedAt = character.CreatedAt, OwnerId = character.OwnerId, Hidden = true, ConversationsStarted = 4 },
+            await stores.Characters.GetAsync(character.Id, Ct));
     }
 
     [Fact]
@@ -131,27 +151,201 @@ public abstract class StoreContractTests
     }
 
     [Fact]
-    public async Task DeletedCharacterIsGoneAndDeletingItAgainReturnsFalse()
+    public async Task ADeletedCharacterIsStillReadForItsConversationsButNoLongerChangesOrCounts()
+    {
+        await using var stores = await OpenStoresAsync();
+        var character = NewCharacter();
+        await stores.Characters.TryCreateAsync(character, Ct);
+        var at = Now.AddMinutes(5);
+
+        Assert.True(await stores.Characters.DeleteAsync(character.Id, at, Ct));
+
+        AssertSameCharacter(character with { DeletedAt = at }, await stores.Characters.GetAsync(character.Id, Ct));
+        Assert.False(await stores.Characters.DeleteAsync(character.Id, at, Ct));
+        Assert.False(await stores.Characters.UpdateAsync(character with { Name = "Back again" }, Ct));
+        Assert.Equal(0, await stores.Characters.CountOwnedAsync(character.OwnerId!, Ct));
+        Assert.False(await stores.Characters.DeleteAsync(Ids.New(), at, Ct));
+    }
+
+    [Fact]
+    public async Task OwnedCharactersAreCountedPerOwnerLeavingOutDeletedOnes()
+    {
+        await using var stores = await OpenStoresAsync();
+        var owner = Ids.New();
+        Character[] mine = [NewCharacter(owner), NewCharacter(owner), NewCharacter(owner)];
+        foreach (var character in mine.Append(NewCharacter())) await stores.Characters.TryCreateAsync(character, Ct);
+        await stores.Characters.DeleteAsync(mine[0].Id, Now, Ct);
+
+        Assert.Equal(2, await stores.Characters.CountOwnedAsync(owner, Ct));
+    }
+
+    [Fact]
+    public async Task ConversationsStartedAreCountedOncePerStartEvenWhenConcurrent()
     {
         await using var stores = await OpenStoresAsync();
         var character = NewCharacter();
         await stores.Characters.TryCreateAsync(character, Ct);
 
-        Assert.True(await stores.Characters.DeleteAsync(character.Id, Ct));
-        Assert.Null(await stores.Characters.GetAsync(character.Id, Ct));
-        Assert.False(await stores.Characters.DeleteAsync(character.Id, Ct));
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => stores.Characters.CountConversationStartedAsync(character.Id, Ct))).Bounded();
+
+        Assert.Equal(10, (await stores.Characters.GetAsync(character.Id, Ct))?.ConversationsStarted);
     }
 
     [Fact]
-    public async Task ListContainsTheCreatedCharacters()
+    public async Task HidingAndUnhidingIsStored()
     {
         await using var stores = await OpenStoresAsync();
-        Character[] created = [NewCharacter(), NewCharacter() with { Name = "Alfred" }];
-        foreach (var character in created) await stores.Characters.TryCreateAsync(character, Ct);
+        var character = NewCharacter();
+        await stores.Characters.TryCreateAsync(character, Ct);
 
-        var listed = await stores.Characters.ListAsync(Ct);
+        Assert.True(await stores.Characters.SetHiddenAsync(character.Id, true, Ct));
+        Assert.True((await stores.Characters.GetAsync(character.Id, Ct))?.Hidden);
+        Assert.True(await stores.Characters.SetHiddenAsync(character.Id, false, Ct));
+        Assert.False((await stores.Characters.GetAsync(character.Id, Ct))?.Hidden);
+        Assert.False(await stores.Characters.SetHiddenAsync(Ids.New(), true, Ct));
+    }
 
-        foreach (var character in created) AssertSameCharacter(character, listed.SingleOrDefault(c => c.Id == character.Id));
+    [Fact]
+    public async Task AnyIsTrueOnceACharacterExists()
+    {
+        await using var stores = await OpenStoresAsync();
+        Assert.False(await stores.Characters.AnyAsync(Ct));
+
+        await stores.Characters.TryCreateAsync(NewCharacter(), Ct);
+
+        Assert.True(await stores.Characters.AnyAsync(Ct));
+    }
+
+    // The catalogue
+
+    [Fact]
+    public async Task TheCatalogueShowsPublicCharactersAndTheViewersOwnButNotOthersPrivateUnlistedHiddenOrDeletedOnes()
+    {
+        await using var stores = await OpenStoresAsync();
+        var viewer = Ids.New();
+        var publicOne = NewCharacter();
+        var mine = NewCharacter(viewer) with { Visibility = CharacterVisibility.Private };
+        var mineHidden = NewCharacter(viewer) with { Hidden = true };
+        Character[] unseen =
+        [
+            NewCharacter() with { Visibility = CharacterVisibility.Private },
+            NewCharacter() with { Visibility = CharacterVisibility.Unlisted },
+            NewCharacter() with { Hidden = true },
+        ];
+        var deleted = NewCharacter(viewer);
+        foreach (var c in unseen.Concat([publicOne, mine, mineHidden, deleted])) await stores.Characters.TryCreateAsync(c, Ct);
+        await stores.Characters.DeleteAsync(deleted.Id, Now, Ct);
+
+        var all = await CatalogueIdsAsync(stores, Query(viewer));
+        var onlyMine = await CatalogueIdsAsync(stores, Query(viewer) with { MineOnly = true });
+
+        Assert.Equal(new[] { publicOne.Id, mine.Id, mineHidden.Id }.Order(), all.Order());
+        Assert.Equal(new[] { mine.Id, mineHidden.Id }.Order(), onlyMine.Order());
+    }
+
+    [Fact]
+    public async Task TextSearchNeedsEveryWordInTheNameDescriptionOrTagsInAnyCase()
+    {
+        await using var stores = await OpenStoresAsync();
+        var viewer = Ids.New();
+        var word = $"zq{Guid.NewGuid():N}"[..12];
+        var byName = NewCharacter() with { Name = $"Captain {word}" };
+        var byDescription = NewCharacter() with { Description = $"Sails the {word.ToUpperInvariant()} seas with pirates." };
+        var byTag = NewCharacter() with { Card = CardFields.Empty with { Tags = [word, "Pirates"] } };
+        foreach (var c in new[] { byName, byDescription, byTag, NewCharacter() }) await stores.Characters.TryCreateAsync(c, Ct);
+
+        Assert.Equal(new[] { byName.Id, byDescription.Id, byTag.Id }.Order(), (await CatalogueIdsAsync(stores, Query(viewer, word))).Order());
+        Assert.Equal(new[] { byDescription.Id, byTag.Id }.Order(), (await CatalogueIdsAsync(stores, Query(viewer, $"{word} PIRATES"))).Order());
+    }
+
+    [Theory]
+    [InlineData("\" OR name:*")]
+    [InlineData("NEAR(a b) AND NOT c")]
+    [InlineData(".*(a+)+$")]
+    [InlineData("{\"$where\": \"sleep(1000)\"}")]
+    public async Task SearchTextIsNeverReadAsQuerySyntax(string typed)
+    {
+        await using var stores = await OpenStoresAsync();
+        var literal = NewCharacter() with { Description = $"The words {string.Join(' ', SearchWords.Of(typed))} in order." };
+        await stores.Characters.TryCreateAsync(literal, Ct);
+        await stores.Characters.TryCreateAsync(NewCharacter() with { Name = "Zed", Description = "Quiet." }, Ct);
+
+        Assert.Equal([literal.Id], await CatalogueIdsAsync(stores, Query(Ids.New(), typed)));
+    }
+
+    [Fact]
+    public async Task TheTagFilterMatchesATagInAnyCase()
+    {
+        await using var stores = await OpenStoresAsync();
+        var tag = $"Tag-{Guid.NewGuid():N}"[..12];
+        var tagged = NewCharacter() with { Card = CardFields.Empty with { Tags = ["other", tag] } };
+        await stores.Characters.TryCreateAsync(tagged, Ct);
+        await stores.Characters.TryCreateAsync(NewCharacter(), Ct);
+
+        Assert.Equal([tagged.Id], await CatalogueIdsAsync(stores, Query(Ids.New()) with { Tag = tag.ToLowerInvariant() }));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TheCatalogueIsPagedByCursorInItsOrderWithoutGapsOrRepeats(bool popular)
+    {
+        await using var stores = await OpenStoresAsync();
+        // Two characters share each popularity, so the id must break the ties.
+        var characters = Enumerable.Range(0, 5).Select(i => NewCharacter() with { CreatedAt = Now.AddMinutes(i), ConversationsStarted = i / 2 }).ToList();
+        foreach (var c in characters) await stores.Characters.TryCreateAsync(c, Ct);
+        var expected = (popular
+            ? characters.OrderByDescending(c => c.ConversationsStarted).ThenByDescending(c => c.Id, StringComparer.Ordinal)
+            : characters.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id, StringComparer.Ordinal)).Select(c => c.Id).ToList();
+
+        var seen = new List<string>();
+        var pages = 0;
+        CatalogueCursor? after = null;
+        do
+        {
+            var page = await stores.Characters.SearchAsync(Query(Ids.New()) with { Popular = popular, After = after, Limit = 2 }, Ct);
+            seen.AddRange(page.Characters.Select(c => c.Id));
+            after = page.Next;
+            pages++;
+        }
+        while (after is not null && pages < 10);
+
+        Assert.Equal(expected, seen);
+        Assert.Equal(3, pages);
+    }
+
+    // Avatars and reports
+
+    [Fact]
+    public async Task AnAvatarIsStoredWithItsEtagAndReplacedByTheNext()
+    {
+        await using var stores = await OpenStoresAsync();
+        var character = NewCharacter();
+        await stores.Characters.TryCreateAsync(character, Ct);
+
+        Assert.True(await stores.Characters.SetAvatarAsync(character.Id, new Avatar([1, 2, 3], "first"), Ct));
+        Assert.True(await stores.Characters.SetAvatarAsync(character.Id, new Avatar([4, 5], "second"), Ct));
+
+        var avatar = await stores.Characters.GetAvatarAsync(character.Id, Ct);
+        Assert.Equal([4, 5], avatar?.Png);
+        Assert.Equal("second", avatar?.Etag);
+        Assert.Equal("second", (await stores.Characters.GetAsync(character.Id, Ct))?.AvatarEtag);
+        Assert.False(await stores.Characters.SetAvatarAsync(Ids.New(), new Avatar([1], "x"), Ct));
+        Assert.Null(await stores.Characters.GetAvatarAsync(Ids.New(), Ct));
+    }
+
+    [Fact]
+    public async Task ReportsAreListedNewestFirstPageByPage()
+    {
+        await using var stores = await OpenStoresAsync();
+        var reports = Enumerable.Range(0, 3).Select(i => new CharacterReport(Ids.New(), Ids.New(), Ids.New(), $"Reason {i}", Now)).ToList();
+        foreach (var report in reports) await stores.Characters.AddReportAsync(report, Ct);
+
+        var first = await stores.Characters.ListReportsAsync(2, null, Ct);
+        var second = await stores.Characters.ListReportsAsync(2, first[^1].Id, Ct);
+
+        Assert.Equal([reports[2], reports[1]], first);
+        Assert.Equal([reports[0]], second);
     }
 
     // Conversations
@@ -396,17 +590,28 @@ public abstract class StoreContractTests
     private static User NewUser() =>
         new(Ids.New(), "John Doe", $"john.{Guid.NewGuid():N}@example.com", "pbkdf2-sha512$210000$c2FsdA==$aGFzaA==", Roles.Paid, Now, Now);
 
-    private static Character NewCharacter() =>
+    /// <summary>A public character of its own owner (a fresh id unless given).</summary>
+    private static Character NewCharacter(string? ownerId = null) =>
         new(Ids.New(), "Batman", "A brooding vigilante of Gotham City.", ["serious", "determined", "dark"],
-            ["crime-fighting", "Gotham", "justice"], 0.7, 500, Now, Now);
+            ["crime-fighting", "Gotham", "justice"], 0.7, 500, Now, Now)
+        {
+            OwnerId = ownerId ?? Ids.New(),
+            Visibility = CharacterVisibility.Public,
+        };
 
-    /// <summary>Records compare list members by reference, so the lists are compared by their items.</summary>
+    /// <summary>Every card field set, the lorebook and extensions with keys a document store would choke on.</summary>
+    private static CardFields FullCard() => new(
+        "Gotham at night.", "*A shadow moves.* Who goes there?", ["I am the night.", "Not you again."], "<START>\n{{user}}: Hi\n{{char}}: ...",
+        "You are {{char}}.", "Stay terse.", "Made for tests.", ["Hero", "Dark"], "Tester", "1.2",
+        """{"name":"Gotham","entries":[{"keys":["Joker"],"content":"The Joker is {{char}}'s nemesis.","extensions":{"$x.y":1}}],"extensions":{}}""",
+        """{"depth_prompt":{"prompt":"x","depth":4},"$set":{"a.b":[1,2.50,"\u00e9"]}}""",
+        """{"nickname":"Bats","source":["https://example.com"]}""");
+
+    /// <summary>Records compare list members by reference, so characters are compared member by member.</summary>
     private static void AssertSameCharacter(Character expected, Character? actual)
     {
         Assert.NotNull(actual);
-        Assert.Equal(expected.Traits, actual.Traits);
-        Assert.Equal(expected.KnowledgeBase, actual.KnowledgeBase);
-        Assert.Equal(expected, actual with { Traits = expected.Traits, KnowledgeBase = expected.KnowledgeBase });
+        Assert.Equivalent(expected, actual, strict: true);
     }
 
     [Fact]
@@ -430,6 +635,12 @@ public abstract class StoreContractTests
         Assert.Equal([new UnansweredMessage(waiting.Id, question)], unanswered);
         Assert.Equal(stored, (await AllMessagesAsync(stores, failedQuietly))[^1]);
     }
+
+    private static CatalogueQuery Query(string viewerId, string? text = null) =>
+        new(viewerId, SearchWords.Of(text), null, Popular: true, After: null, Limit: 100);
+
+    private static async Task<List<string>> CatalogueIdsAsync(Stores stores, CatalogueQuery query) =>
+        (await stores.Characters.SearchAsync(query, Ct)).Characters.Select(c => c.Id).ToList();
 
     /// <summary>A conversation of its own user (a fresh id unless given).</summary>
     private static async Task<Conversation> CreateConversationAsync(Stores stores, string? userId = null, DateTimeOffset? updatedAt = null)

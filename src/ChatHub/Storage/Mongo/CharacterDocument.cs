@@ -1,10 +1,14 @@
 using ChatHub.Characters;
+using ChatHub.Contracts;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 
 namespace ChatHub.Storage.Mongo;
 
-/// <summary>A <c>characters</c> document, shaped as the seed's "AI Characters".</summary>
+/// <summary>
+/// A <c>characters</c> document, shaped as the seed's "AI Characters", with its owner, visibility and the card's
+/// fields. Fields added later are absent from older documents and read as their defaults (a public, built-in character).
+/// </summary>
 [BsonIgnoreExtraElements]
 internal sealed class CharacterDocument
 {
@@ -29,6 +33,35 @@ internal sealed class CharacterDocument
     [BsonElement("updated_at"), BsonRepresentation(BsonType.DateTime)]
     public DateTimeOffset UpdatedAt { get; set; }
 
+    [BsonElement("owner_id"), BsonRepresentation(BsonType.ObjectId)]
+    public string? OwnerId { get; set; }
+
+    [BsonElement("visibility")]
+    public string Visibility { get; set; } = CharacterVisibility.Public;
+
+    [BsonElement("hidden")]
+    public bool Hidden { get; set; }
+
+    [BsonElement("deleted_at"), BsonRepresentation(BsonType.DateTime)]
+    public DateTimeOffset? DeletedAt { get; set; }
+
+    [BsonElement("conversations_started")]
+    public long ConversationsStarted { get; set; }
+
+    [BsonElement("card")]
+    public CardDocument Card { get; set; } = CardDocument.From(CardFields.Empty);
+
+    /// <summary>The words the catalogue's text search finds it by (<see cref="SearchWords"/>), served by a multikey index.</summary>
+    [BsonElement("search_words")]
+    public List<string> SearchWords { get; set; } = [];
+
+    /// <summary>The card's tags lower-cased, for the catalogue's tag filter (any case) without a regex.</summary>
+    [BsonElement("tag_keys")]
+    public List<string> TagKeys { get; set; } = [];
+
+    [BsonElement("avatar_etag")]
+    public string? AvatarEtag { get; set; }
+
     public static CharacterDocument From(Character character) => new()
     {
         Id = ObjectId.Parse(character.Id),
@@ -38,7 +71,18 @@ internal sealed class CharacterDocument
         AiSettings = new() { Temperature = character.Temperature, MaxTokens = character.MaxTokens },
         CreatedAt = character.CreatedAt,
         UpdatedAt = character.UpdatedAt,
+        OwnerId = character.OwnerId,
+        Visibility = character.Visibility,
+        Hidden = character.Hidden,
+        DeletedAt = character.DeletedAt,
+        ConversationsStarted = character.ConversationsStarted,
+        Card = CardDocument.From(character.Card),
+        SearchWords = [.. Characters.SearchWords.Of(character)],
+        TagKeys = [.. character.Card.Tags.Select(TagKey)],
+        AvatarEtag = character.AvatarEtag,
     };
+
+    public static string TagKey(string tag) => tag.ToLowerInvariant();
 
     public Character ToCharacter() => new(
         Id.ToString(),
@@ -49,7 +93,16 @@ internal sealed class CharacterDocument
         AiSettings.Temperature,
         AiSettings.MaxTokens,
         CreatedAt,
-        UpdatedAt);
+        UpdatedAt)
+    {
+        OwnerId = OwnerId,
+        Visibility = Visibility,
+        Hidden = Hidden,
+        DeletedAt = DeletedAt,
+        ConversationsStarted = ConversationsStarted,
+        Card = Card.ToFields(),
+        AvatarEtag = AvatarEtag,
+    };
 }
 
 [BsonIgnoreExtraElements]

@@ -11,6 +11,12 @@ internal static class MongoCollections
     public static IMongoCollection<CharacterDocument> Characters(this IMongoDatabase database) =>
         database.GetCollection<CharacterDocument>("characters");
 
+    public static IMongoCollection<AvatarDocument> CharacterAvatars(this IMongoDatabase database) =>
+        database.GetCollection<AvatarDocument>("character_avatars");
+
+    public static IMongoCollection<CharacterReportDocument> CharacterReports(this IMongoDatabase database) =>
+        database.GetCollection<CharacterReportDocument>("character_reports");
+
     public static IMongoCollection<ConversationDocument> Conversations(this IMongoDatabase database) =>
         database.GetCollection<ConversationDocument>("conversations");
 

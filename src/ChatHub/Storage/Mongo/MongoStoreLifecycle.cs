@@ -16,6 +16,24 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
     internal static readonly CreateIndexModel<ConversationDocument> ConversationsByUser = new(
         Builders<ConversationDocument>.IndexKeys.Ascending(d => d.UserId).Descending(d => d.UpdatedAt));
 
+    /// <summary>Serves counting a user's characters (the quota) and "my characters".</summary>
+    internal static readonly CreateIndexModel<CharacterDocument> CharactersByOwner = new(
+        Builders<CharacterDocument>.IndexKeys.Ascending(d => d.OwnerId).Ascending(d => d.DeletedAt));
+
+    /// <summary>The catalogue's two orders, each ending on <c>_id</c> as its cursor does.</summary>
+    internal static readonly CreateIndexModel<CharacterDocument> CharactersPopular = new(
+        Builders<CharacterDocument>.IndexKeys.Descending(d => d.ConversationsStarted).Descending(d => d.Id));
+
+    internal static readonly CreateIndexModel<CharacterDocument> CharactersNewest = new(
+        Builders<CharacterDocument>.IndexKeys.Descending(d => d.CreatedAt).Descending(d => d.Id));
+
+    /// <summary>Multikey: text search and the tag filter look up stored words, not patterns.</summary>
+    internal static readonly CreateIndexModel<CharacterDocument> CharactersBySearchWord = new(
+        Builders<CharacterDocument>.IndexKeys.Ascending(d => d.SearchWords));
+
+    internal static readonly CreateIndexModel<CharacterDocument> CharactersByTag = new(
+        Builders<CharacterDocument>.IndexKeys.Ascending(d => d.TagKeys));
+
     /// <summary>A refresh token is looked up by its hash, which is unique like the token it hashes.</summary>
     internal static readonly CreateIndexModel<RefreshTokenDocument> UniqueTokenHash = new(
         Builders<RefreshTokenDocument>.IndexKeys.Ascending(d => d.TokenHash),
@@ -77,6 +95,8 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await database.Users().Indexes.CreateOneAsync(UniqueEmail, cancellationToken: cancellationToken);
+        await database.Characters().Indexes.CreateManyAsync(
+            [CharactersByOwner, CharactersPopular, CharactersNewest, CharactersBySearchWord, CharactersByTag], cancellationToken);
         await database.Conversations().Indexes.CreateOneAsync(ConversationsByUser, cancellationToken: cancellationToken);
         await database.RefreshTokens().Indexes.CreateManyAsync(
             [UniqueTokenHash, RefreshTokensExpire, RefreshTokensByFamily, RefreshTokensByUser], cancellationToken);

@@ -76,6 +76,7 @@ internal sealed class MongoUserStore(IMongoDatabase database) : IUserStore
         if (changes.Name is { } name) parts.Add(update.Set(d => d.Name, name));
         if (changes.PasswordHash is { } hash) parts.Add(update.Set(d => d.PasswordHash, hash));
         if (changes.Role is { } role) parts.Add(update.Set(d => d.Role, role));
+        if (changes.Persona is { } persona) parts.Add(update.Set(d => d.Persona, persona));
         parts.Add(update.Set(d => d.UpdatedAt, changes.UpdatedAt));
         if (changes.EndsAccessTokens) parts.Add(update.Inc(d => d.TokenVersion, 1));
         return update.Combine(parts);

@@ -36,6 +36,10 @@ internal sealed class UserDocument
     [BsonElement("token_version")]
     public int TokenVersion { get; set; }
 
+    /// <summary>Absent in documents from before it existed, which then read as no persona.</summary>
+    [BsonElement("persona")]
+    public string Persona { get; set; } = "";
+
     public static UserDocument From(User user) => new()
     {
         Id = ObjectId.Parse(user.Id),
@@ -46,7 +50,8 @@ internal sealed class UserDocument
         CreatedAt = user.CreatedAt,
         UpdatedAt = user.UpdatedAt,
         TokenVersion = user.TokenVersion,
+        Persona = user.Persona,
     };
 
-    public User ToUser() => new(Id.ToString(), Name, Email, PasswordHash, Role, CreatedAt, UpdatedAt, TokenVersion);
+    public User ToUser() => new(Id.ToString(), Name, Email, PasswordHash, Role, CreatedAt, UpdatedAt, TokenVersion) { Persona = Persona };
 }

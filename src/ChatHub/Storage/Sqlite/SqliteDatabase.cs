@@ -71,7 +71,53 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         await AddColumnIfMissingAsync(connection, "messages", "error", "TEXT", cancellationToken);
         await AddColumnIfMissingAsync(connection, "refresh_tokens", "user_agent", "TEXT", cancellationToken);
         await AddColumnIfMissingAsync(connection, "refresh_tokens", "session_started_at", "INTEGER", cancellationToken);
+        await AddColumnIfMissingAsync(connection, "users", "persona", "TEXT NOT NULL DEFAULT ''", cancellationToken);
+        foreach (var (column, definition) in CharacterColumnsAdded)
+        {
+            await AddColumnIfMissingAsync(connection, "characters", column, definition, cancellationToken);
+        }
+        await using var characterIndexes = connection.CreateCommand();
+        characterIndexes.CommandText = CharacterSchema;
+        await characterIndexes.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Columns characters got with user-made characters (issue 14); files made before get them with these defaults.</summary>
+    private static readonly (string Column, string Definition)[] CharacterColumnsAdded =
+    [
+        ("owner_id", "TEXT"),
+        ("visibility", "TEXT NOT NULL DEFAULT 'public'"),
+        ("hidden", "INTEGER NOT NULL DEFAULT 0"),
+        ("deleted_at", "INTEGER"),
+        ("conversations_started", "INTEGER NOT NULL DEFAULT 0"),
+        ("card", $"TEXT NOT NULL DEFAULT '{SqliteCharacterStore.EmptyCard}'"),
+        ("avatar_etag", "TEXT"),
+    ];
+
+    /// <summary>
+    /// What the catalogue needs, made once the columns exist. The search table is filled for characters
+    /// stored before it existed; the stores keep it current from then on.
+    /// </summary>
+    private const string CharacterSchema = """
+        CREATE INDEX IF NOT EXISTS characters_by_owner ON characters (owner_id, deleted_at);
+        CREATE INDEX IF NOT EXISTS characters_newest ON characters (created_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS characters_popular ON characters (conversations_started DESC, id DESC);
+        CREATE VIRTUAL TABLE IF NOT EXISTS character_search USING fts5 (id UNINDEXED, name, description, tags, tokenize = 'unicode61 remove_diacritics 2');
+        INSERT INTO character_search (id, name, description, tags)
+            SELECT c.id, c.name, c.description, COALESCE((SELECT group_concat(t.value, ' ') FROM json_each(c.card, '$.tags') t), '')
+            FROM characters c WHERE c.id NOT IN (SELECT id FROM character_search);
+        CREATE TABLE IF NOT EXISTS character_avatars (
+            character_id TEXT PRIMARY KEY,
+            png BLOB NOT NULL,
+            etag TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS character_reports (
+            id TEXT PRIMARY KEY,
+            character_id TEXT NOT NULL,
+            reporter_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        """;
 
     /// <summary>
     /// For files made by an earlier version: CREATE TABLE IF NOT EXISTS leaves their tables as they were.
@@ -114,7 +160,8 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
             role TEXT NOT NULL,
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
-            token_version INTEGER NOT NULL DEFAULT 0
+            token_version INTEGER NOT NULL DEFAULT 0,
+            persona TEXT NOT NULL DEFAULT ''
         );
         CREATE TABLE IF NOT EXISTS refresh_tokens (
             id TEXT PRIMARY KEY,

@@ -5,15 +5,15 @@ namespace ChatHub.Storage.Sqlite;
 
 public sealed class SqliteUserStore(SqliteDatabase db) : IUserStore
 {
-    private const string Columns = "id, name, email, password_hash, role, created_at, updated_at, token_version";
+    private const string Columns = "id, name, email, password_hash, role, created_at, updated_at, token_version, persona";
 
     public async Task<bool> TryCreateAsync(User user, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            $"INSERT INTO users ({Columns}) VALUES ($id, $name, $email, $hash, $role, $created, $updated, $version)",
+            $"INSERT INTO users ({Columns}) VALUES ($id, $name, $email, $hash, $role, $created, $updated, $version, $persona)",
             ("$id", user.Id), ("$name", user.Name), ("$email", user.Email), ("$hash", user.PasswordHash),
-            ("$role", user.Role), ("$created", user.CreatedAt.ToMs()), ("$updated", user.UpdatedAt.ToMs()), ("$version", user.TokenVersion));
+            ("$role", user.Role), ("$created", user.CreatedAt.ToMs()), ("$updated", user.UpdatedAt.ToMs()), ("$version", user.TokenVersion), ("$persona", user.Persona));
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -37,11 +37,12 @@ public sealed class SqliteUserStore(SqliteDatabase db) : IUserStore
         await using var command = connection.Command(
             $"""
             UPDATE users SET name = COALESCE($name, name), password_hash = COALESCE($hash, password_hash), role = COALESCE($role, role),
+                             persona = COALESCE($persona, persona),
                              updated_at = $updated, token_version = token_version + $bump
             WHERE id = $id
             RETURNING {Columns}
             """,
-            ("$id", id), ("$name", changes.Name), ("$hash", changes.PasswordHash), ("$role", changes.Role),
+            ("$id", id), ("$name", changes.Name), ("$hash", changes.PasswordHash), ("$role", changes.Role), ("$persona", changes.Persona),
             ("$updated", changes.UpdatedAt.ToMs()), ("$bump", changes.EndsAccessTokens ? 1 : 0));
         return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
     }
@@ -75,7 +76,7 @@ public sealed class SqliteUserStore(SqliteDatabase db) : IUserStore
         while (await reader.ReadAsync(cancellationToken))
         {
             list.Add(new User(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetString(4), reader.GetTime(5), reader.GetTime(6), reader.GetInt32(7)));
+                reader.GetString(4), reader.GetTime(5), reader.GetTime(6), reader.GetInt32(7)) { Persona = reader.GetString(8) });
         }
         return list;
     }

@@ -6,6 +6,7 @@ import { connect } from "./connection.js";
 import { AuthView, providerReturn } from "./auth.js";
 import { ChatView } from "./chat.js";
 import { Picker } from "./picker.js";
+import { Characters } from "./characters.js";
 import { Sidebar } from "./sidebar.js";
 import { AccountLinks } from "./account-links.js";
 import { Settings } from "./settings.js";
@@ -20,6 +21,13 @@ let characters = new Map();
 
 const auth = new AuthView({ onSignedIn: enter });
 const picker = new Picker({ onPick: startConversation });
+const studio = new Characters({
+  onChange: (list) => {
+    for (const c of list) characters.set(c.id, c);
+    picker.render(list);
+  },
+});
+picker.attach(studio);
 const sidebar = new Sidebar({ onDelete: confirmDelete });
 const accountLinks = new AccountLinks();
 const settings = new Settings({ onUserChanged: showUser });
@@ -85,6 +93,7 @@ async function enter(user) {
       session.api("GET", "/api/conversations"),
     ]);
     characters = new Map(characterList.map((c) => [c.id, c]));
+    studio.setUser(user);
     picker.render(characterList);
     sidebar.set(conversations, characters);
   } catch (error) {

@@ -1,0 +1,3 @@
+namespace ChatHub.Characters;
+
+public sealed record CharacterReport(string Id, string CharacterId, string ReporterId, string Reason, DateTimeOffset CreatedAt);
