@@ -48,6 +48,11 @@ public sealed class WebCharacterTests(BrowserFixture browser) : IClassFixture<Br
         Assert.Equal(["blockade", "Admiralty"], stored.Lorebook!["entries"]![0]!["keys"]!.AsArray().Select(k => (string?)k));
         Assert.Equal(("Cargo or passenger?", CharacterVisibility.Public), (stored.Greeting, stored.Visibility));
         Assert.NotNull(stored.Avatar);
+
+        // Wherever the page shows the character, its avatar takes the initials' place.
+        await chat.StartConversationAsync(name);
+        await Expect(page.Locator("#chat-avatar img.avatar-img")).ToBeVisibleAsync();
+        await Expect(page.Locator(".conversation-link img.avatar-img")).ToHaveCountAsync(1);
         Assert.Empty(chat.Errors);
     }
 

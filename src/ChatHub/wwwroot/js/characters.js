@@ -1,6 +1,6 @@
 // Characters made by users: the catalogue (search, tags, "mine"), the editor (every card field, lorebook
 // entries, avatar with preview), import (file picker or drop), export, reports and, for admins, moderation.
-import { $, el, show } from "./dom.js";
+import { $, avatar, el, show } from "./dom.js";
 import * as session from "./session.js";
 
 /** A request with the access token whose body is not JSON (a file) or whose answer is not JSON (an image, a card). */
@@ -32,10 +32,17 @@ function dataUrl(blob) {
   });
 }
 
-/** Puts the character's avatar image over the initials in <paramref name="holder"/> once it has loaded. */
+/** Puts the character's avatar image in place of the initials in <paramref name="holder"/> once it has loaded. */
 export async function showAvatar(holder, character) {
   const url = await avatarUrl(character);
   if (url) holder.replaceChildren(el("img", { src: url, alt: "", className: "avatar-img" }));
+}
+
+/** The character's initials at once, its avatar image in their place once loaded (wherever the page shows a character). */
+export function characterAvatar(character, size = "") {
+  const face = avatar(character.id, character.name, size);
+  showAvatar(face, character);
+  return face;
 }
 
 const lines = (text) => text.split("\n").map((t) => t.trim()).filter(Boolean);

@@ -1,5 +1,6 @@
 // One open conversation: its messages, the reply streaming into it, the composer and the outbox.
-import { $, avatar, el, newId, show } from "./dom.js";
+import { $, el, newId, show } from "./dom.js";
+import { characterAvatar } from "./characters.js";
 import { renderMarkdown } from "./markdown.js";
 import { refusal } from "./connection.js";
 import * as session from "./session.js";
@@ -324,7 +325,7 @@ export class ChatView {
   /** The entry's list item, made once and repainted in place. */
   #node(entry) {
     entry.node ??= el("li", { className: `msg msg-${entry.sender === "user" ? "user" : "ai"}` },
-      entry.sender === "user" ? null : avatar(this.#character.id, this.#character.name),
+      entry.sender === "user" ? null : characterAvatar(this.#character),
       el("div", { className: "msg-body" },
         el("div", { className: "bubble" }, el("div", { className: "content" })),
         el("p", { className: "msg-meta" })));
@@ -356,11 +357,11 @@ export class ChatView {
   }
 
   #renderHeader() {
-    const { id, name, description } = this.#character;
-    $("#chat-avatar").replaceChildren(avatar(id, name, "avatar-md"));
+    const { name, description } = this.#character;
+    $("#chat-avatar").replaceChildren(characterAvatar(this.#character, "avatar-md"));
     $("#chat-title").textContent = name;
     $("#chat-description").textContent = description;
-    $("#empty-avatar").replaceChildren(avatar(id, name, "avatar-xl"));
+    $("#empty-avatar").replaceChildren(characterAvatar(this.#character, "avatar-xl"));
     $("#empty-title").textContent = `Start talking with ${name}`;
     $("#empty-description").replaceChildren(renderMarkdown(description));
     $("#starters").replaceChildren(...starters(this.#character).map((text) =>

@@ -1,5 +1,6 @@
 // The list of my conversations, and the drawer it becomes on a narrow screen.
 import { $, avatar, el, icon, show, timeAgo } from "./dom.js";
+import { characterAvatar } from "./characters.js";
 
 const narrow = matchMedia("(max-width: 860px)");
 const TRASH = "M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3";
@@ -102,7 +103,7 @@ export class Sidebar {
     const time = el("time", { className: "conversation-time", dateTime: conversation.updatedAt }, timeAgo(conversation.updatedAt));
     return el("li", { className: "conversation", "data-id": conversation.id },
       el("a", { className: "conversation-link", href: `#/c/${conversation.id}`, "aria-current": current ? "page" : null },
-        avatar(character.id, character.name),
+        characterAvatar(character),
         el("span", { className: "conversation-text" }, el("span", { className: "conversation-name" }, character.name), time)),
       el("button", {
         type: "button",
