@@ -118,7 +118,7 @@ public sealed class CardPromptTests
 
     private static string Words(int count) => string.Join(' ', Enumerable.Range(0, count).Select(i => $"word{i}"));
 
-    private static string Book(params JsonObject[] entries) => Book(entries: entries);
+    private static string Book(params JsonObject[] entries) => Book(entries, scanDepth: null, tokenBudget: null);
 
     private static string Book(JsonObject[] entries, int? scanDepth = null, int? tokenBudget = null)
     {
