@@ -145,16 +145,5 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var node in _nodes) await node.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
-    }
+    public ValueTask DisposeAsync() => NodeCleanup.DisposeAsync(_nodes, _dataDir);
 }
