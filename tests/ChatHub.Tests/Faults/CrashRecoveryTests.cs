@@ -145,5 +145,16 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public ValueTask DisposeAsync() => NodeCleanup.DisposeAsync(_nodes, _dataDir);
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes) await node.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
 }

@@ -211,5 +211,16 @@ public sealed class ScaleOutTests(RedisFixture fixture) : IClassFixture<RedisFix
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public ValueTask DisposeAsync() => NodeCleanup.DisposeAsync(_nodes, _dataDir);
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes) await node.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: a killed node may have left a handle behind for a moment
+        }
+    }
 }

@@ -53,5 +53,16 @@ public sealed class SharedSessionSecurityTests(RedisFixture fixture) : IClassFix
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public ValueTask DisposeAsync() => NodeCleanup.DisposeAsync(_nodes, _dataDir);
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes) await node.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A pooled SQLite handle may still hold the file for a moment; the OS temp dir is cleaned anyway.
+        }
+    }
 }
