@@ -35,7 +35,8 @@ public sealed class RawHubSocket : IAsyncDisposable
             var name = protocol == HubProtocol.MessagePack ? "messagepack" : "json";
             await raw.SendTextAsync($"{{\"protocol\":\"{name}\",\"version\":1}}{RecordSeparator}");
             var answer = await raw.ReceiveFrameAsync();
-            if (answer != "{}" + RecordSeparator) throw new InvalidOperationException($"The handshake failed: {answer}");
+            // A refusal may come in the same frame, right behind the handshake's answer.
+            if (answer?.StartsWith("{}" + RecordSeparator, StringComparison.Ordinal) != true) throw new InvalidOperationException($"The handshake failed: {answer}");
         }
         return raw;
     }
@@ -73,6 +74,9 @@ public sealed class RawHubSocket : IAsyncDisposable
             throw new TimeoutException($"The server kept the connection open for {Timeouts.Event.TotalSeconds} s. It sent: {Received}");
         }
     }
+
+    /// <summary>The next frame the server sends, as text; null once it closed the socket.</summary>
+    public Task<string?> NextFrameAsync() => ReceiveFrameAsync();
 
     /// <summary>Drops the connection without a close frame, as a lost network would.</summary>
     public void Abort() => _socket.Abort();
