@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ChatHub.Infrastructure;
 using ChatHub.Storage;
 using Microsoft.IdentityModel.Tokens;
 
@@ -26,9 +27,7 @@ public static class SigningKey
         try
         {
             // CreateNew: when two processes start at once, exactly one writes the key and the other reads it.
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using var stream = new FileStream(path, options);
+            using var stream = new FileStream(path, OwnerOnlyFiles.CreateNew());
             var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
             using var writer = new StreamWriter(stream);
             writer.Write(key);

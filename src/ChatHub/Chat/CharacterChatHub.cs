@@ -36,9 +36,13 @@ public sealed class CharacterChatHub(
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
         var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { ReceivedAt = received, MaxTokens = quotas.MaxTokensFor(Context.User!) };
-        var refusal = await quotas.TryTakeMessageAsync(Context.User!);
-        ReplySlot? slot = null;
-        if (refusal is null) (slot, refusal) = await replies.TryTakeAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
+        // The slot first: a message refused because a reply is still running was never sent, so it takes no quota.
+        var (slot, refusal) = await replies.TryTakeAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
+        if (slot is not null && await quotas.TryTakeMessageAsync(Context.User!) is { } tooFast)
+        {
+            await slot.DisposeAsync();
+            (slot, refusal) = (null, tooFast);
+        }
         if (slot is null)
         {
             // A retry of a message that was stored is answered as the first time, even while its reply runs.

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.SignalR;
+using ChatHub.Chat.Connections;
 using ChatHub.Contracts;
+using Microsoft.Extensions.Options;
 using ChatHub.Conversations;
 
 namespace ChatHub.Chat;
@@ -13,11 +15,23 @@ public static class ChatExtensions
     public static WebApplicationBuilder AddChat(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ChatSettings>().BindConfiguration(ChatSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<HubSettings>().BindConfiguration(HubSettings.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSignalR(options =>
         {
             options.MaximumReceiveMessageSize = MaxReceiveBytes;
             options.AddFilter<HubErrorFilter>();
+            options.AddFilter<ConnectionCapFilter>();
+            options.AddFilter<ClientTimeoutFilter>();
         }).AddMessagePackProtocol();
+        builder.Services.AddOptions<HubOptions>().Configure<IOptions<HubSettings>>((hub, settings) =>
+        {
+            hub.KeepAliveInterval = TimeSpan.FromSeconds(settings.Value.KeepAliveSeconds);
+            hub.ClientTimeoutInterval = TimeSpan.FromSeconds(settings.Value.ClientTimeoutSeconds);
+            hub.HandshakeTimeout = TimeSpan.FromSeconds(settings.Value.HandshakeTimeoutSeconds);
+        });
+        builder.Services.Replace(ServiceDescriptor.Singleton<IHubProtocolResolver, StrictHubProtocols>());
+        builder.Services.AddSingleton<InMemoryConnectionCounts>();
+        builder.Services.TryAddSingleton<IConnectionCounts>(sp => sp.GetRequiredService<InMemoryConnectionCounts>());
         builder.Services.TryAddSingleton<IReplyRegistry, SingleNodeReplyRegistry>();
         builder.Services.AddSingleton<ReplyEnding>();
         builder.Services.AddSingleton<ReplyTurns>();

@@ -1,3 +1,4 @@
+using ChatHub.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace ChatHub.Email;
@@ -17,7 +18,11 @@ public sealed partial class FileEmailSender(string directory, IOptions<EmailOpti
         var path = Path.Combine(directory, $"{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Guid.NewGuid():N}.eml");
         // Written aside and moved in, so whoever watches the folder never opens half a mail.
         var partial = path + ".partial";
-        await message.ToMime(options.Value.From ?? DefaultFrom).WriteToAsync(partial, cancellationToken);
+        // Mode 0600: a mail holds a live reset or sign-in link.
+        await using (var file = new FileStream(partial, OwnerOnlyFiles.CreateNew()))
+        {
+            await message.ToMime(options.Value.From ?? DefaultFrom).WriteToAsync(file, cancellationToken);
+        }
         File.Move(partial, path);
         LogWritten(logger, path);
     }

@@ -12,7 +12,7 @@ public static class ServiceDefaults
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IHttpContextFactory, RedactingHttpContextFactory>();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.AddDetail);
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
         // Secrets at rest are encrypted with keys every node of a deployment must share.
@@ -31,6 +31,7 @@ public static class ServiceDefaults
         app.UseApiBodyLimit();
         // Before authentication: a preflight carries no token and is answered here.
         app.UseCors();
+        app.UseRejectionsBeforeSignIn();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

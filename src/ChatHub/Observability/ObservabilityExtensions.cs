@@ -16,6 +16,7 @@ public static class ObservabilityExtensions
     private const string SignalRSource = "Microsoft.AspNetCore.SignalR.Server";
     private const string SignalRMeter = "Microsoft.AspNetCore.Http.Connections";
     private const string HubDispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
+    private const string HubConnectionHandlerCategory = "Microsoft.AspNetCore.SignalR.HubConnectionHandler";
 
     /// <summary>
     /// OpenTelemetry metrics and traces: ASP.NET Core, HttpClient (the model's calls), the runtime and
@@ -33,6 +34,9 @@ public static class ObservabilityExtensions
         // Its "Failed to invoke hub method" line is an Error with a stack trace for every refusal (a bad id, a message
         // too long): HubErrorFilter logs each real failure once at Error, and each refusal as one Debug line.
         builder.Logging.AddFilter(HubDispatcherCategory, LogLevel.None);
+        // Likewise its "Error when dispatching 'OnConnectedAsync'" for every connection refused over the cap, and the
+        // stack of every connection closed for an unknown message type: HubErrorFilter logs the real failures.
+        builder.Logging.AddFilter(HubConnectionHandlerCategory, LogLevel.None);
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddSignalR(hub => hub.AddFilter<ConnectionMetricsFilter>());
 

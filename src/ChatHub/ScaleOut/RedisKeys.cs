@@ -8,6 +8,7 @@ public sealed class RedisKeys(string prefix)
     public string Prefix { get; } = prefix;
     public RedisKey Conversation(string conversationId) => $"{Prefix}:conv:{conversationId}";
     public RedisKey UserReplies(string userId) => $"{Prefix}:user:{userId}:replies";
+    public RedisKey UserConnections(string userId) => $"{Prefix}:user:{userId}:connections";
     public RedisKey Reply(string replyId) => $"{Prefix}:reply:{replyId}";
     public RedisKey ReplyText(string replyId) => $"{Prefix}:reply:{replyId}:text";
     public RedisKey ActiveReplies => $"{Prefix}:active";

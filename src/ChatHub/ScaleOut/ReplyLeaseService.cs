@@ -6,13 +6,14 @@ using StackExchange.Redis;
 namespace ChatHub.ScaleOut;
 
 /// <summary>
-/// The node's side of sharing replies: renews the leases of the replies it writes, ends replies of
+/// The node's side of sharing replies: renews the leases of the replies it writes (and of its users' connections), ends replies of
 /// nodes that died, and obeys stop and delete requests that reached another node. It also closes the
 /// connections of users whose sessions ended on another node.
 /// </summary>
 public sealed class ReplyLeaseService(
     RedisReplyRegistry registry,
     ILocalReplies replies,
+    RedisConnectionCounts connectionCounts,
     UserConnections connections,
     RedisGuard guard,
     RedisKeys keys,
@@ -28,6 +29,7 @@ public sealed class ReplyLeaseService(
             // Each call is bounded and gives up quietly (RedisGuard): the loop goes on whatever Redis does.
             subscribed = subscribed || await guard.TryAsync(SubscribeAsync);
             await registry.RenewAsync(replies.Running());
+            await connectionCounts.RenewAsync();
             foreach (var orphan in await registry.ClaimOrphansAsync())
             {
                 Log.OrphanClaimed(logger, orphan.Run.ReplyId);

@@ -1,6 +1,7 @@
 using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Chat;
+using ChatHub.Chat.Connections;
 using ChatHub.Quotas;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
@@ -57,6 +58,8 @@ public static class ScaleOutExtensions
         services.AddSingleton<InMemoryRateLimitPartitions>();
         services.Replace(ServiceDescriptor.Singleton<IRateLimitPartitions, RedisRateLimitPartitions>());
         services.Replace(ServiceDescriptor.Singleton<IAttemptCounter, RedisAttemptCounter>());
+        services.AddSingleton<RedisConnectionCounts>();
+        services.Replace(ServiceDescriptor.Singleton<IConnectionCounts>(sp => sp.GetRequiredService<RedisConnectionCounts>()));
 
         if (string.IsNullOrEmpty(builder.Configuration["DataProtection:KeysPath"]))
         {

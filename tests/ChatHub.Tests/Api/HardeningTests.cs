@@ -55,9 +55,84 @@ public sealed class HardeningTests(SharedServer shared) : IClassFixture<SharedSe
         var response = await anonymous.PostAsync(Routes.Register, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal(413, (await response.ProblemAsync()).Status);
+        var problem = await response.ProblemAsync();
+        Assert.Equal(413, problem.Status);
+        Assert.Equal("The request body is too large: at most 64 KB are allowed.", problem.Detail);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(Routes.Login,
             new StringContent("{\"email\":\"big@chathub.test\",\"password\":\"x\"}", Encoding.UTF8, "application/json"), Ct)).StatusCode);
+    }
+
+    public static TheoryData<string, string> MalformedRequests => new()
+    {
+        { "400", "GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n" },
+        { "414", $"GET /{new string('a', 9 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n" },
+        { "431", $"GET / HTTP/1.1\r\nHost: x\r\nX-Big: {new string('a', 33 * 1024)}\r\n\r\n" },
+    };
+
+    /// <summary>
+    /// Kestrel answers these itself, before any middleware runs, so they cannot carry the security headers (see
+    /// docs/security.md); what they can promise: they name no server software and carry no body at all.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MalformedRequests))]
+    public async Task KestrelsOwnRejectionsNameNoServerAndHaveNoBody(string status, string request)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(Server.BaseUri.Host, Server.BaseUri.Port, Ct).AsTask().Bounded();
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), Ct).AsTask().Bounded();
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var answer = await reader.ReadToEndAsync(Ct).Bounded();
+
+        Assert.StartsWith($"HTTP/1.1 {status} ", answer);
+        Assert.DoesNotContain("Server:", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Content-Length: 0", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("\r\n\r\n", answer);
+    }
+
+    [Fact]
+    public async Task AWrongContentTypeOnSignInIs415WithWhatToSendNotASignInAgain()
+    {
+        using var anonymous = Server.CreateHttpClient();
+
+        var response = await anonymous.PostAsync(Routes.Login, new StringContent("{\"email\":\"a@chathub.test\",\"password\":\"x\"}", Encoding.UTF8, "text/plain"), Ct);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("The request body must be JSON, sent with Content-Type: application/json.", (await response.ProblemAsync()).Detail);
+        AssertSecurityHeaders(response);
+    }
+
+    [Fact]
+    public async Task MalformedJsonIs400WithADetail()
+    {
+        using var anonymous = Server.CreateHttpClient();
+
+        var response = await anonymous.PostAsync(Routes.Login, new StringContent("{\"email\": nope", Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("The request could not be read: its body must be JSON of the shape this endpoint takes, its parameters of the right type (see /openapi/v1.json).",
+            (await response.ProblemAsync()).Detail);
+    }
+
+    [Fact]
+    public async Task AnUnknownApiAddressIs404AndAWrongMethodIs405EachWithADetail()
+    {
+        var user = await Server.CreateUserAsync();
+        using var http = user.Http();
+
+        var unknown = await http.GetAsync("/api/no-such-thing", Ct);
+        var wrongMethod = await http.PutAsync(Routes.Conversations, new StringContent("{}", Encoding.UTF8, "application/json"), Ct);
+        var wrongMethodAnonymous = await Server.CreateHttpClient().DeleteAsync(Routes.Login, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("There is nothing at this address.", (await unknown.ProblemAsync()).Detail);
+        foreach (var response in new[] { wrongMethod, wrongMethodAnonymous })
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+            Assert.StartsWith("This address does not take ", (await response.ProblemAsync()).Detail);
+            Assert.NotEmpty(response.Content.Headers.Allow);
+        }
     }
 
     [Theory]

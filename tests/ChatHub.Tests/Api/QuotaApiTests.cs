@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using ChatHub.Chat;
 using ChatHub.Contracts;
 using ChatHub.Tests.Support;
 using Microsoft.AspNetCore.SignalR;
@@ -38,6 +39,32 @@ public sealed class QuotaApiTests
         var other = await server.CreateUserAsync();
         await using var otherDevice = await other.ConnectAsync();
         await otherDevice.SendAsync((await other.CreateConversationAsync()).Id, "my first");
+    }
+
+    [Fact]
+    public async Task AMessageRefusedBecauseTheCharacterIsStillReplyingTakesNoQuota()
+    {
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Quotas:Free:MessagesPerMinute"] = "2",
+            ["Llm:Simulated:TokensPerSecond"] = "20",
+        });
+        var user = await server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var device = await user.ConnectAsync();
+        var first = await device.SendAsync(conversation.Id, "First question");
+
+        for (var i = 0; i < 5; i++)
+        {
+            var busy = await Assert.ThrowsAsync<HubException>(() => device.SendAsync(conversation.Id, $"Impatient {i}"));
+            Assert.Equal(Refusals.ConversationBusy, busy.UserMessage());
+        }
+        await device.Hub.StopReply(first.ReplyId).Bounded();
+        await device.Events.Completed(first.ReplyId);
+
+        var second = await device.SendAsync(conversation.Id, "Second question");
+        await device.Events.Completed(second.ReplyId);
+        Assert.Equal([first.UserMessageId, first.ReplyId, second.UserMessageId, second.ReplyId], (await user.MessagesAsync(conversation.Id)).Select(m => m.Id));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net;
+using ChatHub.Chat.Connections;
 using ChatHub.Contracts;
+using ChatHub.Tests.Chat;
 using ChatHub.Tests.Support;
 
 namespace ChatHub.Tests.ScaleOut;
@@ -17,6 +19,7 @@ public sealed class SharedSessionSecurityTests(RedisFixture fixture) : IClassFix
         {
             ["ConnectionStrings:Redis"] = fixture.Redis.ConnectionString,
             ["Redis:ChannelPrefix"] = _prefix,
+            ["Hub:MaxConnectionsPerUser"] = "2",
         }, dataDir: _dataDir);
         _nodes.Add(node);
         return node;
@@ -49,6 +52,21 @@ public sealed class SharedSessionSecurityTests(RedisFixture fixture) : IClassFix
         change.EnsureSuccessStatusCode();
         await onB.Events.WaitFor<SessionEnded>(); // the change has reached b
         Assert.Equal(HttpStatusCode.Unauthorized, (await b.GetMeAsync(user.AccessToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ConnectionsOnEveryNodeCountTowardsOneCapAndAClosedOneFreesItsPlaceForAnyNode()
+    {
+        var (a, b) = (await NodeAsync(), await NodeAsync());
+        var user = await a.CreateUserAsync();
+        var onA = await user.ConnectAsync(node: a.BaseUri);
+        await using var onB = await user.ConnectAsync(node: b.BaseUri);
+
+        Assert.Contains(ConnectionCapFilter.TooMany(2), await HubConnectionLimitTests.RefusedAsync(user, b.BaseUri));
+        Assert.Contains(ConnectionCapFilter.TooMany(2), await HubConnectionLimitTests.RefusedAsync(user, a.BaseUri));
+        await onA.DisposeAsync();
+
+        await using var again = await HubConnectionLimitTests.ConnectWhenAPlaceIsFreeAsync(user, b.BaseUri);
     }
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

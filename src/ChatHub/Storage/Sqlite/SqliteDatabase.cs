@@ -1,4 +1,5 @@
 using ChatHub.Accounts;
+using ChatHub.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace ChatHub.Storage.Sqlite;
@@ -60,8 +61,11 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var path = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        var builder = new SqliteConnectionStringBuilder(_connectionString);
+        var path = builder.DataSource;
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
+        // SQLite gives its -wal and -shm files the database file's mode, so this one file decides all three.
+        if (builder.Mode != SqliteOpenMode.Memory && path is not ("" or ":memory:")) OwnerOnlyFiles.EnsureExists(path);
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
