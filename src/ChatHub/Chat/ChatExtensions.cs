@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.SignalR;
+using ChatHub.Chat.Delivery;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
 
@@ -18,6 +19,8 @@ public static class ChatExtensions
             options.MaximumReceiveMessageSize = MaxReceiveBytes;
             options.AddFilter<HubErrorFilter>();
         }).AddMessagePackProtocol();
+        // No group send waits for its slowest member's socket; with Redis, ScaleOut puts its backplane in this place.
+        builder.Services.AddQueuedDelivery(typeof(DefaultHubLifetimeManager<>));
         builder.Services.TryAddSingleton<IReplyRegistry, SingleNodeReplyRegistry>();
         builder.Services.AddSingleton<ReplyEnding>();
         builder.Services.AddSingleton<ReplyTurns>();
