@@ -42,6 +42,10 @@ public sealed class SoakCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Nodes that ended without being killed by the soak, with their exit codes.</summary>
+    public IReadOnlyList<string> Crashed() =>
+        [.. _nodes.Select((n, i) => n is { HasExited: true } ? $"node {i + 1} exited with code {n.ExitCode}" : null).OfType<string>()];
+
     /// <summary>The resident memory of each node now (null while one is down).</summary>
     public long?[] Rss() => [.. _nodes.Select(n => n is { HasExited: false } ? ServerMemory.ResidentBytes(n.Id) : null)];
 
@@ -112,8 +116,9 @@ public sealed class SoakCluster : IAsyncDisposable
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"[{file} {process.Id}] {line}"); };
+        // Nodes log at Warning and above: every line of theirs is worth seeing beside the soak's own.
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"[{Path.GetFileName(file)} {process.Id}] {line}"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"[{Path.GetFileName(file)} {process.Id}] {line}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

@@ -48,6 +48,8 @@ public static class SoakRun
         var loadTime = clock.Elapsed;
 
         output.WriteLine($"soak: load over after {loadTime:mm\\:ss}; checking every conversation");
+        var crashed = cluster.Crashed();
+        if (crashed.Count > 0) throw new InvalidOperationException($"A node ended by itself: {string.Join("; ", crashed)}.");
         var (userMessages, lost, interrupted, failed) = await CheckRepliesAsync(cluster, setup, sessions, cancellationToken);
         var stuck = await CheckNewMessagesAsync(sessions, cancellationToken);
         foreach (var session in sessions) await session.DisposeAsync();
@@ -65,7 +67,7 @@ public static class SoakRun
         output.WriteLine($"  conversations that refused or did not answer a new message at the end (stuck): {report.Stuck} of {report.Sessions}");
         output.WriteLine("  RSS (MB) per node over time:");
         output.WriteLine("    time   node 1   node 2");
-        foreach (var sample in report.Rss.Where((_, i) => i % 6 == 0).Append(report.Rss[^1]).Distinct())
+        foreach (var sample in report.Rss.Where((_, i) => i % 6 == 0).Append(report.Rss[^1]).DistinctBy(r => r.At))
         {
             output.WriteLine($"    {sample.At:mm\\:ss}  {Mb(sample.Bytes[0]),7}  {Mb(sample.Bytes[1]),7}");
         }
