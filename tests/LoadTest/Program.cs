@@ -1,6 +1,7 @@
 using ChatHub.LoadTest.Cli;
 using ChatHub.LoadTest.Engine;
 using ChatHub.LoadTest.Report;
+using ChatHub.LoadTest.Soak;
 
 if (args is ["--help"] or ["-h"])
 {
@@ -27,6 +28,13 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
+
+if (options.Soak)
+{
+    var soak = await SoakRun.RunAsync(options, Console.Out, stop.Token);
+    SoakRun.Write(soak, options, Console.Out);
+    return soak.Passed ? 0 : 1;
+}
 
 var report = await LoadRun.RunAsync(options, Console.Out, stop.Token);
 TextReport.Write(report, options, Console.Out);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.SignalR;
 using ChatHub.Chat.Connections;
+using ChatHub.Chat.Delivery;
 using ChatHub.Contracts;
 using Microsoft.Extensions.Options;
 using ChatHub.Conversations;
@@ -32,6 +33,8 @@ public static class ChatExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IHubProtocolResolver, StrictHubProtocols>());
         builder.Services.AddSingleton<InMemoryConnectionCounts>();
         builder.Services.TryAddSingleton<IConnectionCounts>(sp => sp.GetRequiredService<InMemoryConnectionCounts>());
+        // No group send waits for its slowest member's socket; with Redis, ScaleOut puts its backplane in this place.
+        builder.Services.AddQueuedDelivery(typeof(DefaultHubLifetimeManager<>));
         builder.Services.TryAddSingleton<IReplyRegistry, SingleNodeReplyRegistry>();
         builder.Services.AddSingleton<ReplyEnding>();
         builder.Services.AddSingleton<ReplyTurns>();

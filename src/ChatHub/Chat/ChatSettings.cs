@@ -29,5 +29,12 @@ public sealed class ChatSettings
     [Range(0, 600)]
     public int ShutdownDrainSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How many bytes of hub messages may wait for one connection whose socket does not take them as fast as they
+    /// come (see <see cref="Delivery.QueuedConnection"/>); beyond, the connection is closed and its client re-watches.
+    /// </summary>
+    [Range(16 * 1024, 64 * 1024 * 1024)]
+    public int ConnectionQueueBytes { get; set; } = 256 * 1024;
+
     public const int MaxClientMessageIdChars = 100;
 }

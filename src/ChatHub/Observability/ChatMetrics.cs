@@ -38,6 +38,8 @@ public sealed class ChatMetrics
     private readonly Histogram<double> _pace;
     private readonly Counter<long> _deltas;
     private readonly Counter<long> _modelFailures;
+    private readonly Counter<long> _slowConnectionsClosed;
+    private readonly UpDownCounter<long> _queuedBytes;
 
     public ChatMetrics(IMeterFactory meterFactory, TimeProvider clock)
     {
@@ -52,6 +54,8 @@ public sealed class ChatMetrics
         _pace = meter.CreateHistogram<double>("characterchat.reply.deltas_per_second", "{delta}/s", "A reply's pace: deltas sent per second after its first (pieces merged under Chat:DeltaWindowMs count once).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PaceBuckets });
         _deltas = meter.CreateCounter<long>("characterchat.reply.deltas", "{delta}", "ReplyDelta events sent to conversation groups.");
+        _queuedBytes = meter.CreateUpDownCounter<long>("characterchat.hub.queued_bytes", "By", "Bytes of hub messages waiting for connections whose sockets have not taken the earlier ones yet.");
+        _slowConnectionsClosed = meter.CreateCounter<long>("characterchat.hub.slow_connections_closed", "{connection}", "Hub connections closed because more than Chat:ConnectionQueueBytes waited for their socket.");
         _modelFailures = meter.CreateCounter<long>("characterchat.model.failures", "{failure}", "Replies the model could not start (retries, first-token limit and circuit breaker exhausted).");
     }
 
@@ -62,6 +66,13 @@ public sealed class ChatMetrics
     public void MessageReceived() => _messages.Add(1);
 
     public void ModelFailed() => _modelFailures.Add(1);
+
+    public void SlowConnectionClosed() => _slowConnectionsClosed.Add(1);
+
+    public void Queued(long bytes)
+    {
+        if (bytes != 0) _queuedBytes.Add(bytes);
+    }
 
     /// <summary>Counts the reply and opens its span; dispose the result when the reply is over.</summary>
     public ReplyTelemetry ReplyStarted(ReplyRun run)

@@ -2,6 +2,7 @@ using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Chat;
 using ChatHub.Chat.Connections;
+using ChatHub.Chat.Delivery;
 using ChatHub.Quotas;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
@@ -49,7 +50,7 @@ public static class ScaleOutExtensions
             options.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
             options.ConnectionFactory = _ => Task.FromResult<IConnectionMultiplexer>(multiplexer);
         });
-        services.AddSingleton(typeof(HubLifetimeManager<>), typeof(FailoverHubLifetimeManager<>));
+        services.AddQueuedDelivery(typeof(FailoverHubLifetimeManager<>));
 
         services.Replace(ServiceDescriptor.Singleton<ISessionsEndedRelay, RedisSessionsEndedRelay>());
         services.AddSingleton<RedisReplyRegistry>();

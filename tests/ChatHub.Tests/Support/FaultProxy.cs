@@ -5,28 +5,35 @@ namespace ChatHub.Tests.Support;
 
 /// <summary>
 /// A TCP proxy a test puts between the service and a server it depends on (redis-server, the
-/// MongoDB-wire server), to make that dependency slow or broken the way a network or a stuck
-/// process does: added latency per chunk, a stall (bytes held, connections kept, as a
+/// MongoDB-wire server), or between a client and the service, to make the far side slow or broken
+/// the way a network or a stuck process does: added latency per chunk, a stall (bytes held, connections kept, as a
 /// <c>kill -STOP</c> does), a blackhole (bytes dropped) or a reset of every connection.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;
+    private readonly int? _receiveBufferBytes;
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _lock = new();
     private readonly List<TcpClient> _sockets = [];
     private TaskCompletionSource _flowing = Flowing();
+    private TaskCompletionSource _flowingBack = Flowing();
     private volatile bool _blackhole;
 
-    private FaultProxy(int targetPort)
+    private FaultProxy(int targetPort, int? receiveBufferBytes)
     {
         _targetPort = targetPort;
+        _receiveBufferBytes = receiveBufferBytes;
         _listener.Start();
         _ = AcceptAsync();
     }
 
-    public static FaultProxy To(int targetPort) => new(targetPort);
+    /// <param name="receiveBufferBytes">
+    /// A fixed receive buffer for the socket toward the target (no autotuning), so a stalled reader fills up as
+    /// soon as a phone's would, not after the tens of megabytes a loopback socket takes in.
+    /// </param>
+    public static FaultProxy To(int targetPort, int? receiveBufferBytes = null) => new(targetPort, receiveBufferBytes);
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
     public string Endpoint => $"127.0.0.1:{Port}";
@@ -40,10 +47,23 @@ public sealed class FaultProxy : IAsyncDisposable
         lock (_lock) if (_flowing.Task.IsCompleted) _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
+    /// <summary>
+    /// Holds every byte the target sends back from now on, until <see cref="Resume"/>, while what the connecting
+    /// side sends still flows: a peer that stops reading its socket.
+    /// </summary>
+    public void StallBack()
+    {
+        lock (_lock) if (_flowingBack.Task.IsCompleted) _flowingBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     /// <summary>Forwards what was held, in order, and everything after.</summary>
     public void Resume()
     {
-        lock (_lock) _flowing.TrySetResult();
+        lock (_lock)
+        {
+            _flowing.TrySetResult();
+            _flowingBack.TrySetResult();
+        }
     }
 
     /// <summary>Drops every byte from now on (while true) without closing anything: the peer hears nothing, ever.</summary>
@@ -105,6 +125,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 return;
             }
             var server = new TcpClient { NoDelay = true };
+            if (_receiveBufferBytes is { } bytes) server.ReceiveBufferSize = bytes;
             client.NoDelay = true;
             try
             {
@@ -117,12 +138,12 @@ public sealed class FaultProxy : IAsyncDisposable
                 continue;
             }
             lock (_lock) _sockets.AddRange([client, server]);
-            _ = PumpAsync(client, server);
-            _ = PumpAsync(server, client);
+            _ = PumpAsync(client, server, back: false);
+            _ = PumpAsync(server, client, back: true);
         }
     }
 
-    private async Task PumpAsync(TcpClient from, TcpClient to)
+    private async Task PumpAsync(TcpClient from, TcpClient to, bool back)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -134,7 +155,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 if (read == 0) break;
                 if (Latency > TimeSpan.Zero) await Task.Delay(Latency, _closing.Token);
                 Task flowing;
-                lock (_lock) flowing = _flowing.Task;
+                lock (_lock) flowing = back ? Task.WhenAll(_flowing.Task, _flowingBack.Task) : _flowing.Task;
                 await flowing.WaitAsync(_closing.Token);
                 if (_blackhole) continue;
                 await output.WriteAsync(buffer.AsMemory(0, read), _closing.Token);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChatHub.Contracts;
 
 namespace ChatHub.Tests.Support;
@@ -7,6 +8,7 @@ public sealed class RecordedEvents : IChatHubClient
 {
     private readonly Lock _lock = new();
     private readonly List<object> _events = [];
+    private readonly List<long> _receivedAt = [];
     private readonly List<(Func<object, bool> Match, TaskCompletionSource<object> Done)> _waiters = [];
 
     public Task MessageAppended(MessageAppended message) => Add(message);
@@ -37,6 +39,26 @@ public sealed class RecordedEvents : IChatHubClient
         return (T)await done.Task.Bounded();
     }
 
+    /// <summary>The longest time between two consecutive events of one reply (its start, deltas and end) as this connection received them.</summary>
+    public TimeSpan LongestGap(string replyId)
+    {
+        List<long> times;
+        lock (_lock)
+        {
+            times = [.. _events.Select((e, i) => (e, i)).Where(x => ReplyIdOf(x.e) == replyId).Select(x => _receivedAt[x.i])];
+        }
+        return times.Count < 2 ? TimeSpan.Zero : times.Zip(times.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b)).Max();
+    }
+
+    private static string? ReplyIdOf(object e) => e switch
+    {
+        ReplyStarted started => started.ReplyId,
+        ReplyDelta delta => delta.ReplyId,
+        ReplyCompleted completed => completed.ReplyId,
+        ReplyFailed failed => failed.ReplyId,
+        _ => null,
+    };
+
     public Task<ReplyCompleted> Completed(string replyId) => WaitFor<ReplyCompleted>(r => r.ReplyId == replyId);
 
     public Task<ReplyDelta> Delta(string replyId, int seq) => WaitFor<ReplyDelta>(d => d.ReplyId == replyId && d.Seq == seq);
@@ -46,6 +68,7 @@ public sealed class RecordedEvents : IChatHubClient
         lock (_lock)
         {
             _events.Add(e);
+            _receivedAt.Add(Stopwatch.GetTimestamp());
             foreach (var waiter in _waiters.Where(w => w.Match(e)).ToList())
             {
                 _waiters.Remove(waiter);

@@ -34,5 +34,14 @@ public sealed record LoadOptions
     /// <summary>A server process on this machine whose resident memory the idle run reports.</summary>
     public int? ServerPid { get; init; }
 
+    /// <summary>The soak instead of one run: two node processes and a redis-server of its own, broken on a schedule.</summary>
+    public bool Soak { get; init; }
+    public TimeSpan StallEvery { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan StallFor { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>When the soak kills the second node; halfway through when null.</summary>
+    public TimeSpan? KillAt { get; init; }
+    public string ServerDll { get; init; } = Path.Combine("src", "ChatHub", "bin", "Release", "net10.0", "ChatHub.dll");
+    public string RedisServer { get; init; } = "redis-server";
+
     public bool SelfHosted => Nodes.Count == 0;
 }

@@ -29,9 +29,15 @@ public static class OptionParser
         ["--register-parallelism"] = (o, v) => o with { RegisterParallelism = Count(v, min: 1) },
         ["--connect-parallelism"] = (o, v) => o with { ConnectParallelism = Count(v, min: 1) },
         ["--server-pid"] = (o, v) => o with { ServerPid = Count(v, min: 1) },
+        ["--soak"] = (o, _) => o with { Soak = true },
+        ["--stall-every"] = (o, v) => o with { StallEvery = TimeSpan.FromSeconds(Number(v, min: 1)) },
+        ["--stall-for"] = (o, v) => o with { StallFor = TimeSpan.FromSeconds(Number(v)) },
+        ["--kill-at"] = (o, v) => o with { KillAt = TimeSpan.FromSeconds(Number(v)) },
+        ["--server-dll"] = (o, v) => o with { ServerDll = v },
+        ["--redis-server"] = (o, v) => o with { RedisServer = v },
     };
 
-    private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase) { "--baseline" };
+    private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase) { "--baseline", "--soak" };
 
     public const string Usage = """
         LoadTest [options]   drives simulated chat users against CharacterChat hub nodes (loopback only)
@@ -56,6 +62,14 @@ public static class OptionParser
           --reply-timeout S           how long to wait for each reply to complete (default 30)
           --register-parallelism N    registrations at a time, before the chat starts (default 4)
           --connect-parallelism N     idle connections opened at a time (default 64)
+
+          --soak                      the soak instead: starts a redis-server and two nodes (--server-dll) itself; --users
+                                      sessions chat for --duration seconds while Redis is stalled and a node killed; then
+                                      reports lost messages, stuck conversations and each node's RSS over time
+          --stall-every S, --stall-for S   soak: SIGSTOP Redis for --stall-for seconds (10) every --stall-every (120)
+          --kill-at S                 soak: SIGKILL the second node at S seconds and restart it (default: halfway)
+          --server-dll PATH           soak: the built service (default src/ChatHub/bin/Release/net10.0/ChatHub.dll)
+          --redis-server PATH         soak: the redis-server binary (default from PATH)
         """;
 
     /// <summary>The options, or an exception whose message says which argument is wrong.</summary>
@@ -81,6 +95,7 @@ public static class OptionParser
             }
         }
         if (options.Baseline && !options.SelfHosted) throw new ArgumentException("--baseline compares in-process servers: leave out --nodes.");
+        if (options.Soak && (options.Baseline || options.Idle > 0 || !options.SelfHosted)) throw new ArgumentException("--soak starts its own nodes: leave out --nodes, --baseline and --idle.");
         if (options.Baseline && options.Idle > 0) throw new ArgumentException("--baseline compares chat runs: leave out --idle.");
         return options;
     }

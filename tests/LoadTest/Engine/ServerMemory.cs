@@ -19,7 +19,8 @@ public static class ServerMemory
         return new MemoryReading("this process: client and server together", Environment.WorkingSet, heap);
     }
 
-    private static long? ResidentBytes(int pid)
+    /// <summary>VmRSS of a process on this machine, or null when it cannot be read.</summary>
+    public static long? ResidentBytes(int pid)
     {
         try
         {
