@@ -46,6 +46,25 @@ public sealed class CharacterChatHub(
             return earlier is not null ? Result(earlier) : throw new HubException(refusal);
         }
 
+        // With the slot held no other reply can move the leaf: the message follows the active branch as it is now.
+        Conversation? current;
+        try
+        {
+            current = await conversations.GetAsync(conversation.Id, userId, CancellationToken.None);
+        }
+        catch
+        {
+            await slot.DisposeAsync();
+            throw;
+        }
+        if (current is null)
+        {
+            await slot.DisposeAsync();
+            Watched.Remove(conversation.Id);
+            throw new HubException(NoSuchConversation);
+        }
+        message = message with { ParentId = current.LeafId };
+
         // From here the slot is the turn's: it asks the model while the message commits, so the two waits
         // overlap, and shows the reply only once it hears the message is stored.
         var turn = turns.Start(slot, conversation, message);

@@ -40,7 +40,7 @@ public sealed partial class ReplyEnding(
                     : run.Cut == CutReason.None ? MessageValues.StatusComplete
                     : MessageValues.StatusStopped;
                 var reply = new StoredMessage(run.ReplyId, MessageValues.SenderAi, text, clock.UtcNowMs(), InReplyTo: run.InReplyTo, Status: status,
-                    Error: failure is null ? null : error);
+                    Error: failure is null ? null : error, ParentId: run.InReplyTo);
                 if (await conversations.AppendReplyAsync(run.ConversationId, reply, CancellationToken.None)) stored = reply;
                 else storedBefore = true;
             }

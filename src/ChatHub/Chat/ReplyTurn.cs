@@ -65,16 +65,16 @@ public sealed partial class ReplyTurn
         var character = await _services.Characters.GetAsync(_conversation.CharacterId, Run.Token);
         if (character is null) return new Asked(null, false, "This character is no longer available.");
         var limit = _services.Settings.HistoryMessages;
-        var history = await _services.Conversations.GetMessagesAsync(Run.ConversationId, Run.UserId, limit, null, Run.Token);
+        // The branch the message follows, read up to its parent: the message may not be committed yet, and the prompt ends with it either way.
+        var history = _message.ParentId is { } parentId
+            ? await _services.Conversations.GetPathAsync(Run.ConversationId, Run.UserId, parentId, limit, Run.Token)
+            : new MessageSlice([], false, []);
         // A conversation that is gone, or a retry of a message already stored, will not be appended to: the model is not asked (nor paid).
-        if (history is null || history.Messages.Any(m => m.ClientMessageId == _message.ClientMessageId && m.Id != _message.Id))
+        if (history is null || history.Messages.Any(m => m.ClientMessageId == _message.ClientMessageId))
         {
             return new Asked(null, false, ReplyFailedMessage);
         }
-        // The message may not be committed yet: either way the prompt ends with it, once.
-        IReadOnlyList<StoredMessage> messages = history.Messages.Any(m => m.Id == _message.Id)
-            ? history.Messages
-            : [.. history.Messages.Append(_message).TakeLast(limit)];
+        IReadOnlyList<StoredMessage> messages = [.. history.Messages.Append(_message).TakeLast(limit)];
         var request = _services.Prompts.Build(character, messages, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token));
         var pieces = _services.Model.GetStreamingResponseAsync(request.Messages, request.Options, Run.Token).GetAsyncEnumerator(Run.Token);
         try

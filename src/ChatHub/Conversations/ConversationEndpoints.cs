@@ -40,7 +40,7 @@ public static class ConversationEndpoints
         }
         var now = clock.UtcNowMs();
         var conversation = new Conversation(Ids.New(), user.UserId(), request.CharacterId, now, now);
-        await store.CreateAsync(conversation, ct);
+        await store.CreateAsync(conversation, [], ct);
         await characters.CountConversationStartedAsync(character.Id, ct);
         return TypedResults.Created(Routes.Conversation(conversation.Id), conversation.ToDto());
     }
