@@ -19,7 +19,11 @@ public static class ChatExtensions
             options.AddFilter<HubErrorFilter>();
         }).AddMessagePackProtocol();
         builder.Services.TryAddSingleton<IReplyRegistry, SingleNodeReplyRegistry>();
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIds>();
         builder.Services.AddSingleton<ReplyEnding>();
+        builder.Services.AddSingleton<ConversationNotices>();
+        builder.Services.AddSingleton<IConversationUpdates>(sp => sp.GetRequiredService<ConversationNotices>());
+        builder.Services.AddSingleton<ConversationTitleWriter>();
         builder.Services.AddSingleton<ReplyTurns>();
         builder.Services.AddSingleton<ReplySlots>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplySlots>());
