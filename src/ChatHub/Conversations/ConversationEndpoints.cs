@@ -2,6 +2,7 @@ using ChatHub.Accounts;
 using ChatHub.Characters;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
+using ChatHub.Llm;
 using ChatHub.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
@@ -27,7 +28,7 @@ public static class ConversationEndpoints
 
     private static async Task<Results<Created<ConversationDto>, ProblemHttpResult>> CreateAsync(
         CreateConversationRequest request, ClaimsPrincipal user, ICharacterStore characters, IConversationStore store,
-        IQuotaService quotas, TimeProvider clock, CancellationToken ct)
+        IQuotaService quotas, UserPersonas personas, TimeProvider clock, CancellationToken ct)
     {
         // Others' private characters and deleted ones look missing; a hidden one takes no new conversations.
         if (!Ids.IsValid(request.CharacterId) || await characters.GetAsync(request.CharacterId, ct) is not { } character || !user.CanSee(character))
@@ -41,10 +42,13 @@ public static class ConversationEndpoints
             return Problems.Forbidden($"Your plan allows {max} conversations. Delete one to start another.");
         }
         var now = clock.UtcNowMs();
-        var conversation = new Conversation(Ids.New(), user.UserId(), request.CharacterId, now, now);
-        await store.CreateAsync(conversation, [], ct);
+        // It opens with the character's greeting, its alternatives as swipeable siblings, all written with the conversation.
+        var greetings = CardPrompt.Greetings(character, await personas.GetAsync(user.UserId(), ct));
+        StoredMessage[] opening = [.. greetings.Select(g => new StoredMessage(Ids.New(), MessageValues.SenderAi, g, now, Status: MessageValues.StatusComplete))];
+        var conversation = new Conversation(Ids.New(), user.UserId(), request.CharacterId, now, now) { LeafId = opening.FirstOrDefault()?.Id };
+        await store.CreateAsync(conversation, opening, ct);
         await characters.CountConversationStartedAsync(character.Id, ct);
-        return TypedResults.Created(Routes.Conversation(conversation.Id), conversation.ToDto());
+        return TypedResults.Created(Routes.Conversation(conversation.Id), conversation.ToDto(opening.FirstOrDefault()));
     }
 
     private static async Task<Ok<ConversationDto[]>> ListAsync(ClaimsPrincipal user, IConversationStore store, CancellationToken ct) =>

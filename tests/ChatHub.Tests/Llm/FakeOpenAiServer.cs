@@ -54,6 +54,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>The answer to every request that does not stream.</summary>
     public FakeReply WholeReply { get; set; } = FakeReply.Tokens("A Night", " in Gotham");
 
+    /// <summary>Whole answers wait for this before they go out: a test holds them to show nothing else waits for them.</summary>
+    public Task WholeReplyGate { get; set; } = Task.CompletedTask;
+
     /// <summary>Every request that did not ask to stream, oldest first.</summary>
     public IReadOnlyList<FakeRequest> WholeRequests
     {
@@ -92,16 +95,23 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// Completes once at least <paramref name="count"/> requests arrived, with all of them. A request
     /// can reach the server after the client gave up on it, so wait before counting attempts.
     /// </summary>
-    public async Task<IReadOnlyList<FakeRequest>> WaitForRequestsAsync(int count, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FakeRequest>> WaitForRequestsAsync(int count, CancellationToken cancellationToken) =>
+        WaitForAsync(requests, count, cancellationToken);
+
+    /// <summary>As <see cref="WaitForRequestsAsync"/>, for the requests that did not stream.</summary>
+    public Task<IReadOnlyList<FakeRequest>> WaitForWholeRequestsAsync(int count, CancellationToken cancellationToken) =>
+        WaitForAsync(wholeRequests, count, cancellationToken);
+
+    private async Task<IReadOnlyList<FakeRequest>> WaitForAsync(List<FakeRequest> list, int count, CancellationToken cancellationToken)
     {
         while (true)
         {
             Task arrived;
             lock (gate)
             {
-                if (requests.Count >= count)
+                if (list.Count >= count)
                 {
-                    return [.. requests];
+                    return [.. list];
                 }
                 arrived = requestArrived.Task;
             }
@@ -194,7 +204,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         {
             wholeRequests.Add(new FakeRequest(body, context.Request.Headers.Authorization.ToString()));
             reply = WholeReply;
+            requestArrived.TrySetResult();
+            requestArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+        await WholeReplyGate.WaitAsync(app.Lifetime.ApplicationStopping);
         if (reply.StatusCode != StatusCodes.Status200OK)
         {
             context.Response.StatusCode = reply.StatusCode;
