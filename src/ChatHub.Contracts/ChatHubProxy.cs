@@ -47,6 +47,20 @@ public sealed class ChatHubProxy(HubConnection connection) : IChatHub, IAsyncDis
 
     public Task StopReply(string replyId) => Connection.InvokeAsync(HubMethods.StopReply, replyId);
 
+    public Task<ReplyResult> RegenerateReply(RegenerateReplyRequest request) =>
+        Connection.InvokeAsync<ReplyResult>(HubMethods.RegenerateReply, request);
+
+    public Task<EditMessageResult> EditMessage(EditMessageRequest request) =>
+        Connection.InvokeAsync<EditMessageResult>(HubMethods.EditMessage, request);
+
+    public Task<ReplyResult> ContinueReply(ContinueReplyRequest request) =>
+        Connection.InvokeAsync<ReplyResult>(HubMethods.ContinueReply, request);
+
+    public Task<ConversationSnapshot> SelectBranch(SelectBranchRequest request) =>
+        Connection.InvokeAsync<ConversationSnapshot>(HubMethods.SelectBranch, request);
+
+    public Task DeleteMessage(DeleteMessageRequest request) => Connection.InvokeAsync(HubMethods.DeleteMessage, request);
+
     /// <summary>Routes every server event to <paramref name="receiver"/> until the result is disposed.</summary>
     public IDisposable Register(IChatHubClient receiver) => new Subscriptions(
     [
@@ -55,6 +69,10 @@ public sealed class ChatHubProxy(HubConnection connection) : IChatHub, IAsyncDis
         Connection.On<ReplyDelta>(HubEvents.ReplyDelta, receiver.ReplyDelta),
         Connection.On<ReplyCompleted>(HubEvents.ReplyCompleted, receiver.ReplyCompleted),
         Connection.On<ReplyFailed>(HubEvents.ReplyFailed, receiver.ReplyFailed),
+        Connection.On<MessageEdited>(HubEvents.MessageEdited, receiver.MessageEdited),
+        Connection.On<MessagesDeleted>(HubEvents.MessagesDeleted, receiver.MessagesDeleted),
+        Connection.On<BranchSelected>(HubEvents.BranchSelected, receiver.BranchSelected),
+        Connection.On<ConversationUpdated>(HubEvents.ConversationUpdated, receiver.ConversationUpdated),
         Connection.On<SessionEnded>(HubEvents.SessionEnded, receiver.SessionEnded),
     ]);
 

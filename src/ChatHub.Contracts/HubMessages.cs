@@ -30,12 +30,19 @@ public sealed record MessageDto
     public string? InReplyTo { get; init; }
     /// <summary>For failed ai messages, when known: why (<c>interrupted</c>: the node writing it stopped before it ended).</summary>
     public string? Error { get; init; }
+    /// <summary>The message this one follows; null for a first message (a greeting and its alternatives).</summary>
+    public string? ParentId { get; init; }
+    /// <summary>Where it stands among its alternatives (the messages with its parent), from 0, in the order they were written: a page shows "<c>siblingIndex + 1</c> / <c>siblingCount</c>".</summary>
+    public int SiblingIndex { get; init; }
+    public int SiblingCount { get; init; } = 1;
+    /// <summary>True for a character's message whose text the user replaced; absent otherwise.</summary>
+    public bool? Edited { get; init; }
 }
 
 public sealed record ConversationSnapshot
 {
     public required string ConversationId { get; init; }
-    /// <summary>The most recent stored messages, oldest first.</summary>
+    /// <summary>The most recent stored messages of the active branch, root side first; the last is its leaf.</summary>
     public required IReadOnlyList<MessageDto> Messages { get; init; }
     /// <summary>A reply still being written, or null.</summary>
     public ActiveReply? ActiveReply { get; init; }
@@ -43,7 +50,8 @@ public sealed record ConversationSnapshot
 
 /// <summary>
 /// A reply in flight: its text so far covers deltas 0..<see cref="Seq"/>; apply only deltas with a
-/// greater seq. <see cref="Seq"/> is -1 before the first delta.
+/// greater seq. <see cref="Seq"/> is -1 before the first delta. A reply being continued has the id of
+/// a stored message, and its text here is the whole text so far (the stored part included).
 /// </summary>
 public sealed record ActiveReply
 {
@@ -87,4 +95,85 @@ public sealed record ReplyFailed
     public required string ReplyId { get; init; }
     public required string Error { get; init; }
     public required string PartialText { get; init; }
+}
+
+public sealed record RegenerateReplyRequest
+{
+    public required string ConversationId { get; init; }
+    /// <summary>The reply to write again: the new one answers the same user message, and the old one stays as its alternative.</summary>
+    public required string ReplyId { get; init; }
+    /// <summary>Chosen by the client; the same id again does the work once and answers the same result.</summary>
+    public required string ClientRequestId { get; init; }
+}
+
+public sealed record ContinueReplyRequest
+{
+    public required string ConversationId { get; init; }
+    public required string ReplyId { get; init; }
+    public required string ClientRequestId { get; init; }
+}
+
+/// <summary>The reply being written: it streams as <see cref="ReplyStarted"/>, <see cref="ReplyDelta"/>s and <see cref="ReplyCompleted"/> or <see cref="ReplyFailed"/>.</summary>
+public sealed record ReplyResult
+{
+    public required string ReplyId { get; init; }
+}
+
+public sealed record EditMessageRequest
+{
+    public required string ConversationId { get; init; }
+    public required string MessageId { get; init; }
+    /// <summary>The new text.</summary>
+    public required string Message { get; init; }
+    /// <summary>Chosen by the client: the id of the new user message when a user message is edited; makes retries safe.</summary>
+    public required string ClientMessageId { get; init; }
+}
+
+/// <summary>
+/// For a user message: the new message (an alternative of the one edited, now the active branch) and its reply's id.
+/// For a character's message, edited in place: its id.
+/// </summary>
+public sealed record EditMessageResult
+{
+    public string? UserMessageId { get; init; }
+    public string? ReplyId { get; init; }
+    public string? MessageId { get; init; }
+}
+
+public sealed record SelectBranchRequest
+{
+    public required string ConversationId { get; init; }
+    /// <summary>A message of the branch to show (an alternative the user swiped to): the branch runs to its latest leaf.</summary>
+    public required string MessageId { get; init; }
+}
+
+public sealed record DeleteMessageRequest
+{
+    public required string ConversationId { get; init; }
+    public required string MessageId { get; init; }
+}
+
+public sealed record MessageEdited
+{
+    public required string ConversationId { get; init; }
+    public required MessageDto Message { get; init; }
+}
+
+public sealed record MessagesDeleted
+{
+    public required string ConversationId { get; init; }
+    public required IReadOnlyList<string> MessageIds { get; init; }
+}
+
+/// <summary>The active branch now ends at <see cref="LeafId"/> (null: the conversation has no messages left).</summary>
+public sealed record BranchSelected
+{
+    public required string ConversationId { get; init; }
+    public string? LeafId { get; init; }
+}
+
+/// <summary>To every device of the user: the conversation's title, leaf or last message changed.</summary>
+public sealed record ConversationUpdated
+{
+    public required ConversationDto Conversation { get; init; }
 }

@@ -163,6 +163,25 @@ public sealed record ConversationDto
     public required string CharacterId { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The model's title after the first exchange, or the user's; until then the start of the first user message (null before one).</summary>
+    public string? Title { get; init; }
+    /// <summary>The last message of the active branch; null while there are none.</summary>
+    public string? LeafId { get; init; }
+    /// <summary>The active branch's last message, shortened; null when not known (lists) or there is none.</summary>
+    public LastMessagePreview? LastMessage { get; init; }
+}
+
+public sealed record LastMessagePreview
+{
+    public required string Sender { get; init; }
+    /// <summary>The start of its text, at most 120 characters.</summary>
+    public required string Preview { get; init; }
+    public required DateTimeOffset Timestamp { get; init; }
+}
+
+public sealed record RenameConversationRequest
+{
+    public required string Title { get; init; }
 }
 
 /// <summary>A page of messages, oldest first. Pass the first message's id as <c>before</c> for the page before it.</summary>

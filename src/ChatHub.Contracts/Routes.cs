@@ -42,6 +42,9 @@ public static partial class Routes
     public static string Messages(string conversationId, int? limit = null, string? before = null)
         => WithQuery($"{Conversation(conversationId)}/messages", ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("before", before));
 
+    public static string Alternatives(string conversationId, string messageId) =>
+        $"{Conversation(conversationId)}/messages/{Uri.EscapeDataString(messageId)}/alternatives";
+
     private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
     {
         var query = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
@@ -55,6 +58,11 @@ public static class HubMethods
     public const string SendMessage = nameof(IChatHub.SendMessage);
     public const string WatchConversation = nameof(IChatHub.WatchConversation);
     public const string StopReply = nameof(IChatHub.StopReply);
+    public const string RegenerateReply = nameof(IChatHub.RegenerateReply);
+    public const string EditMessage = nameof(IChatHub.EditMessage);
+    public const string ContinueReply = nameof(IChatHub.ContinueReply);
+    public const string SelectBranch = nameof(IChatHub.SelectBranch);
+    public const string DeleteMessage = nameof(IChatHub.DeleteMessage);
 }
 
 /// <summary>Event names on the wire (server to client).</summary>
@@ -65,6 +73,10 @@ public static class HubEvents
     public const string ReplyDelta = nameof(IChatHubClient.ReplyDelta);
     public const string ReplyCompleted = nameof(IChatHubClient.ReplyCompleted);
     public const string ReplyFailed = nameof(IChatHubClient.ReplyFailed);
+    public const string MessageEdited = nameof(IChatHubClient.MessageEdited);
+    public const string MessagesDeleted = nameof(IChatHubClient.MessagesDeleted);
+    public const string BranchSelected = nameof(IChatHubClient.BranchSelected);
+    public const string ConversationUpdated = nameof(IChatHubClient.ConversationUpdated);
     public const string SessionEnded = nameof(IChatHubClient.SessionEnded);
 }
 

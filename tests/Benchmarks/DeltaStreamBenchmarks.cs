@@ -46,5 +46,9 @@ public class DeltaStreamBenchmarks
         public Task ReplyCompleted(ReplyCompleted reply) => Task.CompletedTask;
         public Task ReplyFailed(ReplyFailed reply) => Task.CompletedTask;
         public Task SessionEnded(SessionEnded ended) => Task.CompletedTask;
+        public Task MessageEdited(MessageEdited message) => Task.CompletedTask;
+        public Task MessagesDeleted(MessagesDeleted deleted) => Task.CompletedTask;
+        public Task BranchSelected(BranchSelected branch) => Task.CompletedTask;
+        public Task ConversationUpdated(ConversationUpdated updated) => Task.CompletedTask;
     }
 }

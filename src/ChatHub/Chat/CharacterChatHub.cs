@@ -11,64 +11,208 @@ namespace ChatHub.Chat;
 
 /// <summary>
 /// The chat hub. Short-lived like every hub: it checks, takes a <see cref="ReplySlot"/>, stores the
-/// message and hands the slot to a <see cref="ReplyTurn"/>, which writes the reply after this invocation has returned.
+/// message and hands the slot to a <see cref="ReplyTurn"/>, which writes the reply after this invocation
+/// has returned. Every call checks the conversation is the caller's; a reply in flight holds its
+/// conversation's slot, so nothing else that writes a reply runs beside it, and what would cut its
+/// branch (selecting another, deleting one of its messages) is refused.
 /// </summary>
 public sealed class CharacterChatHub(
     IConversationStore conversations,
     ReplySlots replies,
     ReplyTurns turns,
+    ConversationNotices notices,
     IQuotaService quotas,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
     TimeProvider clock) : Hub<IChatHubClient>, IChatHub
 {
     private const string NoSuchConversation = "There is no conversation with that id.";
+    private const string NoSuchMessage = "There is no message with that id in this conversation.";
+    private const string BranchGone = "The message this follows is no longer in the conversation.";
+    private const string OnStreamingBranch = "The character is still replying on this branch. Wait for the reply or stop it.";
 
     public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
     {
         var received = clock.GetTimestamp();
-        var text = Validate(request);
-        var userId = Context.User!.UserId();
+        if (request is null) throw new HubException("The request is missing.");
+        var text = ValidText(request.Message);
+        ValidClientId(request.ClientMessageId, "clientMessageId");
         // A conversation this connection already watches was checked then and cannot change hands since;
         // were it deleted since, the append below finds no conversation and says so.
-        var conversation = request.ConversationId is { } id && Watched.TryGetValue(id, out var watched) ? watched : await WatchAsync(request.ConversationId, userId);
-        var group = ChatGroups.Conversation(conversation.Id);
+        var conversation = request.ConversationId is { } id && Watched.TryGetValue(id, out var watched) ? watched : await WatchAsync(request.ConversationId);
+        var (message, _) = await SendAsync(conversation, text, request.ClientMessageId, received, current => current.LeafId, place: SiblingPlace.Only);
+        return new SendMessageResult { UserMessageId = message.Id, ReplyId = message.ReplyId! };
+    }
 
-        var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
-        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { ReceivedAt = received, MaxTokens = quotas.MaxTokensFor(Context.User!) };
-        // The slot first: a message refused because a reply is still running was never sent, so it takes no quota.
-        var (slot, refusal) = await replies.TryTakeAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
-        if (slot is not null && await quotas.TryTakeMessageAsync(Context.User!) is { } tooFast)
+    public async Task<ReplyResult> RegenerateReply(RegenerateReplyRequest request)
+    {
+        if (request is null) throw new HubException("The request is missing.");
+        ValidClientId(request.ClientRequestId, "clientRequestId");
+        var conversation = await WatchAsync(request.ConversationId);
+        var old = await ReplyAsync(conversation, request.ReplyId, "regenerated");
+        // The new reply's id follows from the request's, so a retry finds it, stored or in flight, on any node.
+        var replyId = Ids.Derived(conversation.Id, "regenerate", request.ClientRequestId);
+        if (await conversations.GetMessageAsync(conversation.Id, UserId, replyId, Context.ConnectionAborted) is not null) return new ReplyResult { ReplyId = replyId };
+        var alternatives = await conversations.GetSiblingsAsync(conversation.Id, UserId, old.Id, Context.ConnectionAborted) ?? [old];
+        var run = NewRun(conversation, replyId, old.ParentId!, requestId: request.ClientRequestId, place: new SiblingPlace(alternatives.Count, alternatives.Count + 1));
+        await StartReplyAsync(conversation, run, new TurnPrompt(old.ParentId, Pending: null));
+        return new ReplyResult { ReplyId = replyId };
+    }
+
+    public async Task<ReplyResult> ContinueReply(ContinueReplyRequest request)
+    {
+        if (request is null) throw new HubException("The request is missing.");
+        ValidClientId(request.ClientRequestId, "clientRequestId");
+        var conversation = await WatchAsync(request.ConversationId);
+        var placed = await conversations.GetMessageAsync(conversation.Id, UserId, ValidId(request.ReplyId, "replyId"), Context.ConnectionAborted);
+        var reply = AReply(placed?.Message, "continued");
+        if (reply.RequestId == request.ClientRequestId) return new ReplyResult { ReplyId = reply.Id };
+        var run = NewRun(conversation, reply.Id, reply.ParentId!, requestId: request.ClientRequestId, place: placed!.Place, continues: reply);
+        await StartReplyAsync(conversation, run, new TurnPrompt(reply.Id, Pending: null));
+        return new ReplyResult { ReplyId = reply.Id };
+    }
+
+    public async Task<EditMessageResult> EditMessage(EditMessageRequest request)
+    {
+        var received = clock.GetTimestamp();
+        if (request is null) throw new HubException("The request is missing.");
+        var text = ValidText(request.Message);
+        ValidClientId(request.ClientMessageId, "clientMessageId");
+        var conversation = await WatchAsync(request.ConversationId);
+        var original = await conversations.GetMessageAsync(conversation.Id, UserId, ValidId(request.MessageId, "messageId"), Context.ConnectionAborted)
+            ?? throw new HubException(NoSuchMessage);
+        if (original.Message.Sender == MessageValues.SenderUser)
         {
-            await slot.DisposeAsync();
-            (slot, refusal) = (null, tooFast);
+            // A new alternative of the user's message, under the same parent, and a reply to it: the new active branch.
+            var alternatives = await conversations.GetSiblingsAsync(conversation.Id, UserId, original.Message.Id, Context.ConnectionAborted) ?? [original.Message];
+            var parentId = original.Message.ParentId;
+            var (message, _) = await SendAsync(conversation, text, request.ClientMessageId, received, _ => parentId, new SiblingPlace(alternatives.Count, alternatives.Count + 1));
+            return new EditMessageResult { UserMessageId = message.Id, ReplyId = message.ReplyId };
         }
+
+        // A character's message is edited in place; the reply being written (or continued) is not.
+        if ((await replies.ActiveAsync(conversation.Id))?.ReplyId == original.Message.Id) throw new HubException(OnStreamingBranch);
+        var edited = original.Message with { Text = text, Edited = true };
+        if (original.Message != edited)
+        {
+            if (!await conversations.ChangeMessageAsync(conversation.Id, UserId, new MessageChange(edited.Id, text, clock.UtcNowMs(), Edited: true), CancellationToken.None))
+            {
+                throw new HubException(NoSuchMessage);
+            }
+            await Clients.Group(ChatGroups.Conversation(conversation.Id)).MessageEdited(new MessageEdited { ConversationId = conversation.Id, Message = edited.ToDto(original.Place) });
+            if (await conversations.GetAsync(conversation.Id, UserId, CancellationToken.None) is { } current && current.LeafId == edited.Id)
+            {
+                await notices.UpdatedAsync(current, edited);
+            }
+        }
+        return new EditMessageResult { MessageId = edited.Id };
+    }
+
+    public async Task<ConversationSnapshot> SelectBranch(SelectBranchRequest request)
+    {
+        if (request is null) throw new HubException("The request is missing.");
+        var conversation = await WatchAsync(request.ConversationId);
+        var messageId = ValidId(request.MessageId, "messageId");
+        if (await replies.ActiveAsync(conversation.Id) is not null) throw new HubException(OnStreamingBranch);
+        var leaf = await conversations.SelectBranchAsync(conversation.Id, UserId, messageId, CancellationToken.None) ?? throw new HubException(NoSuchMessage);
+        var branch = await conversations.GetPathAsync(conversation.Id, UserId, leaf, settings.Value.SnapshotMessages, CancellationToken.None)
+            ?? throw new HubException(NoSuchConversation);
+        await Clients.Group(ChatGroups.Conversation(conversation.Id)).BranchSelected(new BranchSelected { ConversationId = conversation.Id, LeafId = leaf });
+        await notices.UpdatedAsync(conversation with { LeafId = leaf }, branch.Messages.LastOrDefault());
+        return new ConversationSnapshot { ConversationId = conversation.Id, Messages = branch.ToDtos() };
+    }
+
+    public async Task DeleteMessage(DeleteMessageRequest request)
+    {
+        if (request is null) throw new HubException("The request is missing.");
+        var conversation = await WatchAsync(request.ConversationId);
+        var messageId = ValidId(request.MessageId, "messageId");
+        // The branch of a reply in flight stays: the message it answers (and so everything before it), and a reply being continued.
+        var active = await replies.ActiveAsync(conversation.Id);
+        string[] keep = active is null ? [] : [active.InReplyTo, active.ReplyId];
+        var before = await conversations.GetAsync(conversation.Id, UserId, Context.ConnectionAborted) ?? throw new HubException(NoSuchConversation);
+        var outcome = await conversations.DeleteMessageAsync(conversation.Id, UserId, messageId, keep, CancellationToken.None) ?? throw new HubException(NoSuchConversation);
+        if (outcome.Refused) throw new HubException(OnStreamingBranch);
+        // Deleting what is not there (a retry, or a message deleted from another device) changes nothing and says nothing.
+        if (outcome.Deleted.Count == 0) return;
+
+        var group = Clients.Group(ChatGroups.Conversation(conversation.Id));
+        await group.MessagesDeleted(new MessagesDeleted { ConversationId = conversation.Id, MessageIds = outcome.Deleted });
+        if (outcome.LeafId != before.LeafId)
+        {
+            await group.BranchSelected(new BranchSelected { ConversationId = conversation.Id, LeafId = outcome.LeafId });
+            var leaf = outcome.LeafId is { } id ? (await conversations.GetMessageAsync(conversation.Id, UserId, id, CancellationToken.None))?.Message : null;
+            await notices.UpdatedAsync(before with { LeafId = outcome.LeafId }, leaf);
+        }
+    }
+
+    public async Task<ConversationSnapshot> WatchConversation(string conversationId)
+    {
+        // Join first, then read: a delta sent after the join arrives, one sent before is in the snapshot.
+        var conversation = await WatchAsync(conversationId);
+        var active = await replies.ActiveAsync(conversation.Id);
+        var recent = await conversations.GetMessagesAsync(conversation.Id, UserId, settings.Value.SnapshotMessages, null, Context.ConnectionAborted)
+            ?? throw new HubException(NoSuchConversation);
+        return new ConversationSnapshot
+        {
+            ConversationId = conversation.Id,
+            Messages = recent.ToDtos(),
+            ActiveReply = active is not null && StoredSince(active, recent.Messages) ? null : active,
+        };
+    }
+
+    public async Task StopReply(string replyId)
+    {
+        if (!Ids.IsValid(replyId) || !await replies.TryStopAsync(replyId, UserId))
+        {
+            throw new HubException("There is no reply in progress with that id.");
+        }
+    }
+
+    private string UserId => Context.User!.UserId();
+
+    /// <summary>
+    /// Stores a user message under the parent <paramref name="parentOf"/> picks from the conversation as it is once the
+    /// slot is held, and starts its reply. A retry of a message already stored is answered as the first time, even while its reply runs.
+    /// </summary>
+    private async Task<(StoredMessage Message, bool Appended)> SendAsync(
+        Conversation conversation, string text, string clientMessageId, long received, Func<Conversation, string?> parentOf, SiblingPlace place)
+    {
+        var userId = UserId;
+        var group = ChatGroups.Conversation(conversation.Id);
+        var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), clientMessageId, ReplyId: Ids.New());
+        var run = NewRun(conversation, message.ReplyId!, message.Id, received);
+        var (slot, refusal) = await TakeSlotAsync(run);
         if (slot is null)
         {
-            // A retry of a message that was stored is answered as the first time, even while its reply runs.
-            var earlier = await conversations.FindByClientMessageIdAsync(conversation.Id, userId, request.ClientMessageId, Context.ConnectionAborted);
-            return earlier is not null ? Result(earlier) : throw new HubException(refusal);
+            var earlier = await conversations.FindByClientMessageIdAsync(conversation.Id, userId, clientMessageId, Context.ConnectionAborted);
+            return earlier is not null ? (earlier, false) : throw new HubException(refusal);
         }
+
+        // With the slot held no other reply can move the leaf: the message follows the branch as it is now.
+        var current = await ReadHoldingAsync(slot, conversation.Id);
+        message = message with { ParentId = parentOf(current) };
 
         // From here the slot is the turn's: it asks the model while the message commits, so the two waits
         // overlap, and shows the reply only once it hears the message is stored.
-        var turn = turns.Start(slot, conversation, message);
+        var turn = turns.Start(slot, current, new TurnPrompt(message.ParentId, message));
         var stored = false;
         try
         {
             var appended = await conversations.AppendUserMessageAsync(conversation.Id, userId, message, CancellationToken.None);
             if (appended is null)
             {
+                if (await conversations.GetAsync(conversation.Id, userId, CancellationToken.None) is not null) throw new HubException(BranchGone);
                 Watched.Remove(conversation.Id);
                 throw new HubException(NoSuchConversation);
             }
-            if (!appended.Appended) return Result(appended.Message);
+            if (!appended.Appended) return (appended.Message, false);
             metrics.MessageReceived();
             stored = true;
 
             // Other devices hear of the message before the reply to it starts (the turn hears of it in the finally).
-            await Clients.OthersInGroup(group).MessageAppended(new MessageAppended { ConversationId = conversation.Id, Message = message.ToDto() });
-            return Result(message);
+            await Clients.OthersInGroup(group).MessageAppended(new MessageAppended { ConversationId = conversation.Id, Message = message.ToDto(place) });
+            return (message, true);
         }
         finally
         {
@@ -76,53 +220,102 @@ public sealed class CharacterChatHub(
         }
     }
 
-    public async Task<ConversationSnapshot> WatchConversation(string conversationId)
+    /// <summary>Takes the conversation's slot for a reply to a stored message and starts it; a retry of the same reply in flight is answered as the first time.</summary>
+    private async Task StartReplyAsync(Conversation conversation, ReplyRun run, TurnPrompt prompt)
     {
-        var userId = Context.User!.UserId();
-        // Join first, then read: a delta sent after the join arrives, one sent before is in the snapshot.
-        var conversation = await WatchAsync(conversationId, userId);
-        var active = await replies.ActiveAsync(conversation.Id);
-        var recent = await conversations.GetMessagesAsync(conversation.Id, userId, settings.Value.SnapshotMessages, null, Context.ConnectionAborted)
-            ?? throw new HubException(NoSuchConversation);
-        // A reply stored between the two reads is shown as stored, not twice.
-        if (active is not null && recent.Messages.Any(m => m.Id == active.ReplyId)) active = null;
-        return new ConversationSnapshot
+        var (slot, refusal) = await TakeSlotAsync(run);
+        if (slot is null)
         {
-            ConversationId = conversation.Id,
-            Messages = recent.Messages.Select(m => m.ToDto()).ToArray(),
-            ActiveReply = active,
+            if ((await replies.ActiveAsync(conversation.Id))?.ReplyId == run.ReplyId) return;
+            throw new HubException(refusal);
+        }
+        turns.Start(slot, await ReadHoldingAsync(slot, conversation.Id), prompt);
+    }
+
+    /// <summary>
+    /// The conversation's reply slot, then a message from the caller's quota. The slot first: a call refused because a
+    /// reply is still running was never sent, so it takes no quota; the slot is given back if the quota refuses.
+    /// </summary>
+    private async Task<(ReplySlot? Slot, string? Refusal)> TakeSlotAsync(ReplyRun run)
+    {
+        var (slot, refusal) = await replies.TryTakeAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
+        if (slot is null || await quotas.TryTakeMessageAsync(Context.User!) is not { } tooFast) return (slot, refusal);
+        await slot.DisposeAsync();
+        return (null, tooFast);
+    }
+
+    /// <summary>The conversation as it is now, read while holding its slot; the slot is given back when that fails.</summary>
+    private async Task<Conversation> ReadHoldingAsync(ReplySlot slot, string conversationId)
+    {
+        try
+        {
+            if (await conversations.GetAsync(conversationId, UserId, CancellationToken.None) is { } current) return current;
+        }
+        catch
+        {
+            await slot.DisposeAsync();
+            throw;
+        }
+        await slot.DisposeAsync();
+        Watched.Remove(conversationId);
+        throw new HubException(NoSuchConversation);
+    }
+
+    private ReplyRun NewRun(
+        Conversation conversation, string replyId, string inReplyTo, long? received = null, string? requestId = null, SiblingPlace? place = null, StoredMessage? continues = null) =>
+        new(conversation.Id, UserId, replyId, inReplyTo, continues)
+        {
+            ReceivedAt = received ?? clock.GetTimestamp(),
+            MaxTokens = quotas.MaxTokensFor(Context.User!),
+            RequestId = requestId,
+            Place = place ?? SiblingPlace.Only,
         };
-    }
 
-    public async Task StopReply(string replyId)
-    {
-        if (!Ids.IsValid(replyId) || !await replies.TryStopAsync(replyId, Context.User!.UserId()))
-        {
-            throw new HubException("There is no reply in progress with that id.");
-        }
-    }
+    /// <summary>The character's reply to a user message, which <paramref name="action"/> applies to.</summary>
+    private async Task<StoredMessage> ReplyAsync(Conversation conversation, string? replyId, string action) =>
+        AReply((await conversations.GetMessageAsync(conversation.Id, UserId, ValidId(replyId, "replyId"), Context.ConnectionAborted))?.Message, action);
 
-    private string Validate(SendMessageRequest? request)
+    private static StoredMessage AReply(StoredMessage? message, string action) => message switch
     {
-        if (request is null) throw new HubException("The request is missing.");
+        null => throw new HubException(NoSuchMessage),
+        { Sender: MessageValues.SenderAi, ParentId: not null } => message,
+        _ => throw new HubException($"Only a character's reply to a message can be {action}."),
+    };
+
+    /// <summary>
+    /// The reply in flight was stored between the two reads of a snapshot: it is shown as stored, not twice. A reply being
+    /// continued is stored from the start, with less text; it counts as stored once the store has as much as the snapshot.
+    /// </summary>
+    private static bool StoredSince(ActiveReply active, IReadOnlyList<StoredMessage> messages) =>
+        messages.FirstOrDefault(m => m.Id == active.ReplyId) is { } stored
+        && (stored.Text.Length > active.Text.Length || (stored.Text.Length == active.Text.Length && active.Seq >= 0));
+
+    private string ValidText(string? text)
+    {
         var max = settings.Value.MaxMessageChars;
-        if (request.Message is null || string.IsNullOrWhiteSpace(request.Message)) throw new HubException("The message is empty.");
-        if (request.Message.Length > max) throw new HubException($"The message is too long: at most {max:N0} characters are allowed.");
-        if (request.ClientMessageId is not { Length: > 0 and <= ChatSettings.MaxClientMessageIdChars } || string.IsNullOrWhiteSpace(request.ClientMessageId))
-        {
-            throw new HubException($"clientMessageId is required and may have at most {ChatSettings.MaxClientMessageIdChars} characters.");
-        }
-        return request.Message;
+        if (text is null || string.IsNullOrWhiteSpace(text)) throw new HubException("The message is empty.");
+        if (text.Length > max) throw new HubException($"The message is too long: at most {max:N0} characters are allowed.");
+        return text;
     }
+
+    private static void ValidClientId(string? id, string name)
+    {
+        if (id is not { Length: > 0 and <= ChatSettings.MaxClientMessageIdChars } || string.IsNullOrWhiteSpace(id))
+        {
+            throw new HubException($"{name} is required and may have at most {ChatSettings.MaxClientMessageIdChars} characters.");
+        }
+    }
+
+    private static string ValidId(string? id, string name) => Ids.IsValid(id) ? id! : throw new HubException($"The {name} is not valid.");
 
     /// <summary>
     /// Checks that the conversation is the caller's and joins its group, so this connection gets its
     /// events. Once per conversation and connection: with the backplane a join is a round trip to Redis.
     /// </summary>
-    private async Task<Conversation> WatchAsync(string? conversationId, string userId)
+    private async Task<Conversation> WatchAsync(string? conversationId)
     {
         if (!Ids.IsValid(conversationId)) throw new HubException("The conversation id is not valid.");
-        var conversation = await conversations.GetAsync(conversationId!, userId, Context.ConnectionAborted) ?? throw new HubException(NoSuchConversation);
+        var conversation = await conversations.GetAsync(conversationId!, UserId, Context.ConnectionAborted) ?? throw new HubException(NoSuchConversation);
         if (!Watched.ContainsKey(conversation.Id))
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversation.Id));
@@ -134,7 +327,4 @@ public sealed class CharacterChatHub(
     /// <summary>The conversations this connection has checked and joined. A connection's invocations run one at a time, so it needs no lock.</summary>
     private Dictionary<string, Conversation> Watched =>
         (Dictionary<string, Conversation>)(Context.Items.TryGetValue(nameof(Watched), out var watched) ? watched! : Context.Items[nameof(Watched)] = new Dictionary<string, Conversation>());
-
-    private static SendMessageResult Result(StoredMessage userMessage) =>
-        new() { UserMessageId = userMessage.Id, ReplyId = userMessage.ReplyId! };
 }

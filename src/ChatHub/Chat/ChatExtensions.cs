@@ -36,7 +36,11 @@ public static class ChatExtensions
         // No group send waits for its slowest member's socket; with Redis, ScaleOut puts its backplane in this place.
         builder.Services.AddQueuedDelivery(typeof(DefaultHubLifetimeManager<>));
         builder.Services.TryAddSingleton<IReplyRegistry, SingleNodeReplyRegistry>();
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIds>();
         builder.Services.AddSingleton<ReplyEnding>();
+        builder.Services.AddSingleton<ConversationNotices>();
+        builder.Services.AddSingleton<IConversationUpdates>(sp => sp.GetRequiredService<ConversationNotices>());
+        builder.Services.AddSingleton<ConversationTitleWriter>();
         builder.Services.AddSingleton<ReplyTurns>();
         builder.Services.AddSingleton<ReplySlots>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplySlots>());

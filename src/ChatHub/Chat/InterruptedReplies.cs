@@ -20,7 +20,7 @@ public sealed partial class InterruptedReplies(IConversationStore conversations,
             foreach (var (conversationId, message) in unanswered)
             {
                 var reply = new StoredMessage(message.ReplyId!, MessageValues.SenderAi, "", clock.UtcNowMs(),
-                    InReplyTo: message.Id, Status: MessageValues.StatusFailed, Error: MessageValues.ErrorInterrupted);
+                    InReplyTo: message.Id, Status: MessageValues.StatusFailed, Error: MessageValues.ErrorInterrupted, ParentId: message.Id);
                 await conversations.AppendReplyAsync(conversationId, reply, cancellationToken);
             }
             if (unanswered.Count > 0) LogEnded(logger, unanswered.Count);

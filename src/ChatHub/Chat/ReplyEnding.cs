@@ -39,10 +39,22 @@ public sealed partial class ReplyEnding(
                 var status = failure is not null ? MessageValues.StatusFailed
                     : run.Cut == CutReason.None ? MessageValues.StatusComplete
                     : MessageValues.StatusStopped;
-                var reply = new StoredMessage(run.ReplyId, MessageValues.SenderAi, text, clock.UtcNowMs(), InReplyTo: run.InReplyTo, Status: status,
-                    Error: failure is null ? null : error);
-                if (await conversations.AppendReplyAsync(run.ConversationId, reply, CancellationToken.None)) stored = reply;
-                else storedBefore = true;
+                if (run.Continues is { } original)
+                {
+                    // A continuation that failed before writing anything leaves the reply as it was.
+                    if (text.Length == original.Text.Length && failure is not null) status = original.Status;
+                    var reply = original with { Text = text, Status = status, RequestId = run.RequestId };
+                    var change = new MessageChange(run.ReplyId, text, clock.UtcNowMs(), Edited: false, status, run.RequestId);
+                    if (await conversations.ChangeMessageAsync(run.ConversationId, run.UserId, change, CancellationToken.None)) stored = reply;
+                    else storedBefore = true;
+                }
+                else
+                {
+                    var reply = new StoredMessage(run.ReplyId, MessageValues.SenderAi, text, clock.UtcNowMs(), InReplyTo: run.InReplyTo, Status: status,
+                        Error: failure is null ? null : error, ParentId: run.InReplyTo, RequestId: run.RequestId);
+                    if (await conversations.AppendReplyAsync(run.ConversationId, reply, CancellationToken.None)) stored = reply;
+                    else storedBefore = true;
+                }
             }
         }
         catch (Exception ex)
@@ -62,7 +74,7 @@ public sealed partial class ReplyEnding(
         {
             if (outcome.Failure is null && outcome.Stored is not null)
             {
-                await group.ReplyCompleted(new ReplyCompleted { ConversationId = run.ConversationId, ReplyId = run.ReplyId, Message = outcome.Stored.ToDto() });
+                await group.ReplyCompleted(new ReplyCompleted { ConversationId = run.ConversationId, ReplyId = run.ReplyId, Message = outcome.Stored.ToDto(run.Place) });
             }
             else
             {

@@ -1,5 +1,6 @@
 using System.Text;
 using ChatHub.Contracts;
+using ChatHub.Conversations;
 
 namespace ChatHub.Chat;
 
@@ -10,10 +11,11 @@ public enum CutReason { None, StoppedByUser, ConversationDeleted, Shutdown }
 /// One reply being written. Deltas are appended under a lock, and a snapshot reads text and seq
 /// under the same lock, so a watcher that joins mid-reply gets text that covers exactly 0..seq.
 /// </summary>
-public sealed class ReplyRun(string conversationId, string userId, string replyId, string inReplyTo)
+/// <param name="continues">The stored reply this run goes on writing: its text starts with that one's.</param>
+public sealed class ReplyRun(string conversationId, string userId, string replyId, string inReplyTo, StoredMessage? continues = null)
 {
     private readonly Lock _lock = new();
-    private readonly StringBuilder _text = new();
+    private readonly StringBuilder _text = new(continues?.Text);
     private readonly CancellationTokenSource _cancellation = new();
     private int _seq = -1;
     private CutReason _cut;
@@ -23,6 +25,15 @@ public sealed class ReplyRun(string conversationId, string userId, string replyI
     public string UserId { get; } = userId;
     public string ReplyId { get; } = replyId;
     public string InReplyTo { get; } = inReplyTo;
+
+    /// <summary>The stored reply being continued, or null for a new reply.</summary>
+    public StoredMessage? Continues { get; } = continues;
+
+    /// <summary>The client's id of the regenerate or continue that started the run, stored with the reply.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>Where the reply stands among its alternatives once stored.</summary>
+    public SiblingPlace Place { get; init; } = SiblingPlace.Only;
 
     /// <summary>When the message that asked for the reply reached the hub (a <see cref="TimeProvider"/> timestamp).</summary>
     public long ReceivedAt { get; init; }

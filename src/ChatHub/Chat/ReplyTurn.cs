@@ -6,12 +6,16 @@ using Microsoft.Extensions.AI;
 
 namespace ChatHub.Chat;
 
+/// <summary>What a turn's prompt reads: the branch through <paramref name="ThroughId"/>, then the user's new message when there is one.</summary>
+/// <param name="Pending">A user message the hub is storing; the turn waits for its word (<see cref="ReplyTurn.MessageStored"/>).</param>
+public sealed record TurnPrompt(string? ThroughId, StoredMessage? Pending);
+
 /// <summary>
-/// One turn of a conversation: the reply to one user message, from asking the model to storing the
-/// reply and telling its watchers. It owns its <see cref="ReplySlot"/> from the moment the hub hands it
-/// over and gives it back exactly once, when the reply is stored, however the turn ends. Nothing reaches
-/// the watchers before the hub says the user's message is stored; if it is not, the model's answer is
-/// dropped unseen.
+/// One turn of a conversation: the reply to one user message (new, regenerated or continued), from asking
+/// the model to storing the reply and telling its watchers. It owns its <see cref="ReplySlot"/> from the
+/// moment the hub hands it over and gives it back exactly once, when the reply is stored, however the turn
+/// ends. Nothing reaches the watchers before the hub says the user's message is stored; if it is not, the
+/// model's answer is dropped unseen.
 /// </summary>
 public sealed partial class ReplyTurn
 {
@@ -19,13 +23,15 @@ public sealed partial class ReplyTurn
 
     private readonly ReplySlot _slot;
     private readonly Conversation _conversation;
-    private readonly StoredMessage _message;
+    private readonly TurnPrompt _prompt;
     private readonly ReplyTurns _services;
     private readonly TaskCompletionSource<bool> _messageStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _firstExchange;
 
-    internal ReplyTurn(ReplySlot slot, Conversation conversation, StoredMessage message, ReplyTurns services)
+    internal ReplyTurn(ReplySlot slot, Conversation conversation, TurnPrompt prompt, ReplyTurns services)
     {
-        (_slot, _conversation, _message, _services) = (slot, conversation, message, services);
+        (_slot, _conversation, _prompt, _services) = (slot, conversation, prompt, services);
+        if (prompt.Pending is null) _messageStored.SetResult(true);
         Completion = Task.Run(RunAsync);
     }
 
@@ -55,6 +61,11 @@ public sealed partial class ReplyTurn
         }
         // The slot is free before the watchers hear: whoever sends the next message as soon as they do is not refused.
         await _services.Ending.AnnounceAsync(outcome);
+        if (outcome.Stored is not { } stored) return;
+        var first = _firstExchange && _conversation.Title is null ? _prompt.Pending!.Text : null;
+        // A continued reply off the active branch changes neither its leaf nor its last message.
+        if (Run.Continues is null || stored.Id == _conversation.LeafId) await _services.Notices.UpdatedAsync(_conversation, stored, first);
+        if (first is not null && stored.Status == MessageValues.StatusComplete) _services.Titles.Start(_conversation, first, stored);
     }
 
     /// <summary>The model asked for a reply: its pieces, positioned on the first (if any), or why it was not asked.</summary>
@@ -65,17 +76,18 @@ public sealed partial class ReplyTurn
         var character = await _services.Characters.GetAsync(_conversation.CharacterId, Run.Token);
         if (character is null) return new Asked(null, false, "This character is no longer available.");
         var limit = _services.Settings.HistoryMessages;
-        var history = await _services.Conversations.GetMessagesAsync(Run.ConversationId, Run.UserId, limit, null, Run.Token);
+        // The branch the reply follows; a new message may not be committed yet, so it is read up to its parent and the prompt ends with it.
+        var history = _prompt.ThroughId is { } through
+            ? await _services.Conversations.GetPathAsync(Run.ConversationId, Run.UserId, through, limit, Run.Token)
+            : new MessageSlice([], false, []);
         // A conversation that is gone, or a retry of a message already stored, will not be appended to: the model is not asked (nor paid).
-        if (history is null || history.Messages.Any(m => m.ClientMessageId == _message.ClientMessageId && m.Id != _message.Id))
+        if (history is null || (_prompt.Pending is { } retried && history.Messages.Any(m => m.ClientMessageId == retried.ClientMessageId)))
         {
             return new Asked(null, false, ReplyFailedMessage);
         }
-        // The message may not be committed yet: either way the prompt ends with it, once.
-        IReadOnlyList<StoredMessage> messages = history.Messages.Any(m => m.Id == _message.Id)
-            ? history.Messages
-            : [.. history.Messages.Append(_message).TakeLast(limit)];
-        var request = _services.Prompts.Build(character, messages, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token));
+        IReadOnlyList<StoredMessage> messages = _prompt.Pending is { } pending ? [.. history.Messages.Append(pending).TakeLast(limit)] : history.Messages;
+        _firstExchange = _prompt.Pending is not null && !history.HasMore && history.Messages.All(m => m.Sender != MessageValues.SenderUser);
+        var request = _services.Prompts.Build(character, messages, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token), continuing: Run.Continues is not null);
         var pieces = _services.Model.GetStreamingResponseAsync(request.Messages, request.Options, Run.Token).GetAsyncEnumerator(Run.Token);
         try
         {

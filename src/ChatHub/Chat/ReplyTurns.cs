@@ -20,6 +20,8 @@ public sealed class ReplyTurns(
     IChatClient model,
     IReplyRegistry registry,
     ReplyEnding ending,
+    ConversationNotices notices,
+    ConversationTitleWriter titles,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
     TimeProvider clock,
@@ -33,14 +35,16 @@ public sealed class ReplyTurns(
     internal IChatClient Model => model;
     internal IReplyRegistry Registry => registry;
     internal ReplyEnding Ending => ending;
+    internal ConversationNotices Notices => notices;
+    internal ConversationTitleWriter Titles => titles;
     internal ChatSettings Settings => settings.Value;
     internal ChatMetrics Metrics => metrics;
     internal TimeProvider Clock => clock;
     internal ILogger<ReplyTurn> Logger => logger;
 
     /// <summary>
-    /// Starts the turn that answers <paramref name="message"/>, which may still be committing: the model is
-    /// asked at once, so its wait and the commit's overlap. The turn owns <paramref name="slot"/> from here.
+    /// Starts the turn that <paramref name="prompt"/> asks for. A new user message may still be committing: the
+    /// model is asked at once, so its wait and the commit's overlap. The turn owns <paramref name="slot"/> from here.
     /// </summary>
-    public ReplyTurn Start(ReplySlot slot, Conversation conversation, StoredMessage message) => new(slot, conversation, message, this);
+    public ReplyTurn Start(ReplySlot slot, Conversation conversation, TurnPrompt prompt) => new(slot, conversation, prompt, this);
 }

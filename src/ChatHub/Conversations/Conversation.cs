@@ -5,13 +5,23 @@ public sealed record Conversation(
     string UserId,
     string CharacterId,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The model's title after the first exchange, or the user's; null before either.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The last message of the active branch: what the page shows and the prompt reads is the path from the root to it. Null while there are no messages.</summary>
+    public string? LeafId { get; init; }
+}
 
 /// <summary>
-/// One element of a conversation's <c>messages</c> array. A user message carries the client's
-/// id and the id its reply will get; a reply carries the message it answers, how it ended and,
-/// for some failures, why (<see cref="Contracts.MessageValues.ErrorInterrupted"/>).
+/// One message of a conversation's tree. A user message carries the client's id and the id its reply
+/// will get; a reply carries the message it answers, how it ended and, for some failures, why
+/// (<see cref="Contracts.MessageValues.ErrorInterrupted"/>). Alternatives share a parent.
 /// </summary>
+/// <param name="ParentId">The message this one follows; null for a first message (a greeting and its alternatives are all first messages).</param>
+/// <param name="Edited">A character's message whose text the user replaced.</param>
+/// <param name="RequestId">For a reply: the client's id of the last regenerate or continue that wrote it, so a retry is answered without writing again.</param>
 public sealed record StoredMessage(
     string Id,
     string Sender,
@@ -21,7 +31,18 @@ public sealed record StoredMessage(
     string? ReplyId = null,
     string? InReplyTo = null,
     string? Status = null,
-    string? Error = null);
+    string? Error = null,
+    string? ParentId = null,
+    bool Edited = false,
+    string? RequestId = null);
+
+/// <summary>Where a message stands among its alternatives (the messages with its parent), in the order they were written.</summary>
+public sealed record SiblingPlace(int Index, int Count)
+{
+    public static readonly SiblingPlace Only = new(0, 1);
+}
+
+public sealed record PlacedMessage(StoredMessage Message, SiblingPlace Place);
 
 /// <summary>A user message whose reply was never stored: its node stopped while writing it.</summary>
 public sealed record UnansweredMessage(string ConversationId, StoredMessage Message);
@@ -29,45 +50,18 @@ public sealed record UnansweredMessage(string ConversationId, StoredMessage Mess
 /// <param name="Appended">False when a message with the same client message id was already there; <paramref name="Message"/> is then that one.</param>
 public sealed record AppendResult(StoredMessage Message, bool Appended);
 
-public sealed record MessageSlice(IReadOnlyList<StoredMessage> Messages, bool HasMore);
-
-/// <summary>
-/// Conversations and their messages. Every read and write that a user asks for names the user, so
-/// another user's conversation is indistinguishable from one that does not exist.
-/// </summary>
-public interface IConversationStore
+/// <summary>Part of one branch, root side first; <see cref="Places"/> goes with <see cref="Messages"/> one for one.</summary>
+/// <param name="HasMore">The branch goes on before the first message.</param>
+public sealed record MessageSlice(IReadOnlyList<StoredMessage> Messages, bool HasMore, IReadOnlyList<SiblingPlace> Places)
 {
-    Task CreateAsync(Conversation conversation, CancellationToken cancellationToken);
-
-    Task<Conversation?> GetAsync(string id, string userId, CancellationToken cancellationToken);
-
-    /// <summary>The user's conversations, most recently updated first.</summary>
-    Task<IReadOnlyList<Conversation>> ListAsync(string userId, CancellationToken cancellationToken);
-
-    Task<bool> DeleteAsync(string id, string userId, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Appends a user message in one atomic write, once per <see cref="StoredMessage.ClientMessageId"/>.
-    /// Null when the user has no such conversation.
-    /// </summary>
-    Task<AppendResult?> AppendUserMessageAsync(string conversationId, string userId, StoredMessage message, CancellationToken cancellationToken);
-
-    /// <summary>The user message sent with this client message id, or null.</summary>
-    Task<StoredMessage?> FindByClientMessageIdAsync(string conversationId, string userId, string clientMessageId, CancellationToken cancellationToken);
-
-    /// <summary>Appends a reply in one atomic write, at most once per message id. False when it was already there or the conversation is gone.</summary>
-    Task<bool> AppendReplyAsync(string conversationId, StoredMessage reply, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Up to <paramref name="limit"/> messages, oldest first, that come before <paramref name="beforeId"/>
-    /// (or the latest when null). Null when the user has no such conversation.
-    /// </summary>
-    Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Every conversation whose last message is a user message waiting for its reply. Replies are stored
-    /// however they end, so only a node that stopped mid-reply leaves one; a new message is refused
-    /// while a reply runs, so only the last message can be waiting.
-    /// </summary>
-    Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken cancellationToken);
+    public IEnumerable<PlacedMessage> Placed => Messages.Select((m, i) => new PlacedMessage(m, Places[i]));
 }
+
+/// <summary>A message replaced in place: its text, and for a continued reply how it ended and the request that continued it.</summary>
+public sealed record MessageChange(string MessageId, string Text, DateTimeOffset At, bool Edited, string? Status = null, string? RequestId = null);
+
+/// <summary>What deleting a message did.</summary>
+/// <param name="Deleted">The ids removed: the message and everything after it on its branches; empty when it was not there.</param>
+/// <param name="LeafId">The active branch's leaf afterwards.</param>
+/// <param name="Refused">The subtree held a message that had to stay (the branch of a reply being written): nothing was deleted.</param>
+public sealed record DeleteOutcome(IReadOnlyList<string> Deleted, string? LeafId, bool Refused = false);

@@ -2,6 +2,7 @@ using ChatHub.Accounts;
 using ChatHub.Characters;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
+using ChatHub.Llm;
 using ChatHub.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
@@ -19,13 +20,15 @@ public static class ConversationEndpoints
         group.MapPost("/", CreateAsync).RequireRateLimiting(QuotaExtensions.ConversationsPolicy);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}/messages", MessagesAsync);
+        group.MapGet("/{id}/messages/{messageId}/alternatives", AlternativesAsync);
+        group.MapPatch("/{id}", RenameAsync);
         group.MapDelete("/{id}", DeleteAsync);
         return app;
     }
 
     private static async Task<Results<Created<ConversationDto>, ProblemHttpResult>> CreateAsync(
         CreateConversationRequest request, ClaimsPrincipal user, ICharacterStore characters, IConversationStore store,
-        IQuotaService quotas, TimeProvider clock, CancellationToken ct)
+        IQuotaService quotas, UserPersonas personas, TimeProvider clock, CancellationToken ct)
     {
         // Others' private characters and deleted ones look missing; a hidden one takes no new conversations.
         if (!Ids.IsValid(request.CharacterId) || await characters.GetAsync(request.CharacterId, ct) is not { } character || !user.CanSee(character))
@@ -39,10 +42,13 @@ public static class ConversationEndpoints
             return Problems.Forbidden($"Your plan allows {max} conversations. Delete one to start another.");
         }
         var now = clock.UtcNowMs();
-        var conversation = new Conversation(Ids.New(), user.UserId(), request.CharacterId, now, now);
-        await store.CreateAsync(conversation, ct);
+        // It opens with the character's greeting, its alternatives as swipeable siblings, all written with the conversation.
+        var greetings = CardPrompt.Greetings(character, await personas.GetAsync(user.UserId(), ct));
+        StoredMessage[] opening = [.. greetings.Select(g => new StoredMessage(Ids.New(), MessageValues.SenderAi, g, now, Status: MessageValues.StatusComplete))];
+        var conversation = new Conversation(Ids.New(), user.UserId(), request.CharacterId, now, now) { LeafId = opening.FirstOrDefault()?.Id };
+        await store.CreateAsync(conversation, opening, ct);
         await characters.CountConversationStartedAsync(character.Id, ct);
-        return TypedResults.Created(Routes.Conversation(conversation.Id), conversation.ToDto());
+        return TypedResults.Created(Routes.Conversation(conversation.Id), conversation.ToDto(opening.FirstOrDefault()));
     }
 
     private static async Task<Ok<ConversationDto[]>> ListAsync(ClaimsPrincipal user, IConversationStore store, CancellationToken ct) =>
@@ -57,7 +63,33 @@ public static class ConversationEndpoints
         {
             return NotFound();
         }
-        return TypedResults.Ok(new MessagePage { Messages = slice.Messages.Select(m => m.ToDto()).ToArray(), HasMore = slice.HasMore });
+        return TypedResults.Ok(new MessagePage { Messages = slice.ToDtos(), HasMore = slice.HasMore });
+    }
+
+    /// <summary>The message and its alternatives, in the order they were written.</summary>
+    private static async Task<Results<Ok<MessageDto[]>, ProblemHttpResult>> AlternativesAsync(
+        string id, string messageId, ClaimsPrincipal user, IConversationStore store, CancellationToken ct)
+    {
+        if (!Ids.IsValid(id) || await store.GetAsync(id, user.UserId(), ct) is null) return NotFound();
+        if (!Ids.IsValid(messageId) || await store.GetSiblingsAsync(id, user.UserId(), messageId, ct) is not { } siblings)
+        {
+            return Problems.NotFound("There is no message with that id in this conversation.");
+        }
+        return TypedResults.Ok(siblings.Select((m, i) => m.ToDto(new SiblingPlace(i, siblings.Count))).ToArray());
+    }
+
+    private static async Task<Results<Ok<ConversationDto>, ProblemHttpResult>> RenameAsync(
+        string id, RenameConversationRequest request, ClaimsPrincipal user, IConversationStore store, IConversationUpdates updates, CancellationToken ct)
+    {
+        var (title, refusal) = ConversationTitles.Check(request.Title);
+        if (!Ids.IsValid(id) || await store.GetAsync(id, user.UserId(), ct) is null) return NotFound();
+        if (title is null) return Problems.BadRequest(refusal!);
+        if (!await store.SetTitleAsync(id, user.UserId(), title, onlyIfUntitled: false, ct) || await store.GetAsync(id, user.UserId(), ct) is not { } renamed)
+        {
+            return NotFound();
+        }
+        await updates.UpdatedAsync(renamed, leaf: null);
+        return TypedResults.Ok(renamed.ToDto());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
@@ -71,6 +103,14 @@ public static class ConversationEndpoints
     private static ProblemHttpResult NotFound() => Problems.NotFound("There is no conversation with that id.");
 }
 
+/// <summary>Tells the user's devices that a conversation's title, leaf or last message changed (the chat feature sends it over the hub).</summary>
+public interface IConversationUpdates
+{
+    /// <param name="leaf">The active branch's last message, when known.</param>
+    /// <param name="firstUserText">The first user message, whose start is the title until the model's is stored.</param>
+    Task UpdatedAsync(Conversation conversation, StoredMessage? leaf, string? firstUserText = null);
+}
+
 /// <summary>Lets the chat feature hear of a deleted conversation (to stop its reply) without REST knowing the hub.</summary>
 public interface IConversationEvents
 {
@@ -79,10 +119,33 @@ public interface IConversationEvents
 
 public static class ConversationMapping
 {
-    public static ConversationDto ToDto(this Conversation c) =>
-        new() { Id = c.Id, CharacterId = c.CharacterId, CreatedAt = c.CreatedAt, UpdatedAt = c.UpdatedAt };
+    public const int PreviewChars = 120;
 
-    public static MessageDto ToDto(this StoredMessage m) => new()
+    /// <param name="leaf">The active branch's last message, when known: the preview, and the title until the conversation has one.</param>
+    /// <param name="firstUserText">The first user message's text: the title until the model's.</param>
+    public static ConversationDto ToDto(this Conversation c, StoredMessage? leaf = null, string? firstUserText = null) => new()
+    {
+        Id = c.Id,
+        CharacterId = c.CharacterId,
+        CreatedAt = c.CreatedAt,
+        UpdatedAt = leaf is null || leaf.Timestamp < c.UpdatedAt ? c.UpdatedAt : leaf.Timestamp,
+        Title = c.Title ?? (firstUserText is null ? null : Shorten(firstUserText, ConversationTitles.MaxChars)),
+        LeafId = leaf?.Id ?? c.LeafId,
+        LastMessage = leaf is null ? null : new LastMessagePreview { Sender = leaf.Sender, Preview = Shorten(leaf.Text, PreviewChars), Timestamp = leaf.Timestamp },
+    };
+
+    /// <summary>The start of a text on one line, cut at a word where one is near, with an ellipsis when cut.</summary>
+    public static string Shorten(string text, int max)
+    {
+        var line = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (line.Length <= max) return line;
+        var cut = line.LastIndexOf(' ', max - 1);
+        return (cut > max / 2 ? line[..cut] : line[..(max - 1)]) + "…";
+    }
+
+    public static MessageDto ToDto(this PlacedMessage m) => m.Message.ToDto(m.Place);
+
+    public static MessageDto ToDto(this StoredMessage m, SiblingPlace? place = null) => new()
     {
         Id = m.Id,
         Sender = m.Sender,
@@ -92,5 +155,11 @@ public static class ConversationMapping
         ClientMessageId = m.ClientMessageId,
         InReplyTo = m.InReplyTo,
         Error = m.Error,
+        ParentId = m.ParentId,
+        SiblingIndex = (place ?? SiblingPlace.Only).Index,
+        SiblingCount = (place ?? SiblingPlace.Only).Count,
+        Edited = m.Edited ? true : null,
     };
+
+    public static MessageDto[] ToDtos(this MessageSlice slice) => [.. slice.Placed.Select(ToDto)];
 }

@@ -14,6 +14,10 @@ public static class Ids
     public static DateTimeOffset? TimeOf(string? value) =>
         IsValid(value) ? new DateTimeOffset(ObjectId.Parse(value).CreationTime, TimeSpan.Zero) : null;
 
+    /// <summary>An id that follows from <paramref name="parts"/> (a hash of them): the same request gives the same id, on any node.</summary>
+    public static string Derived(params string[] parts) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', parts))).AsSpan(0, 12));
+
     public static bool IsValid(string? value) => value is { Length: 24 } && ObjectId.TryParse(value, out _);
 }
 

@@ -27,6 +27,10 @@ internal static class CardPrompt
         return Macros(string.Join("\n", parts.Where(p => p.Trim().Length > 0)), character, user);
     }
 
+    /// <summary>The greeting, then its alternatives, each with its macros replaced; blank ones left out. A conversation opens with them.</summary>
+    public static IReadOnlyList<string> Greetings(Character character, UserPersona user) =>
+        [.. new[] { character.Card.Greeting }.Concat(character.Card.AlternateGreetings).Where(g => g.Trim().Length > 0).Select(g => Macros(g.Trim(), character, user))];
+
     /// <summary>The card's macros: <c>{{char}}</c> and <c>{{user}}</c> (and V1's <c>&lt;BOT&gt;</c>, <c>&lt;USER&gt;</c>), in any case.</summary>
     public static string Macros(string text, Character character, UserPersona user) =>
         text.Replace("{{original}}", "", StringComparison.OrdinalIgnoreCase)

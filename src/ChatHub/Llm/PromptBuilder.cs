@@ -20,6 +20,9 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
     // Loading the encoding's vocabulary is costly; one instance is thread-safe and serves every request.
     private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
 
+    /// <summary>Ends the prompt of a continued reply, whose partial text is the history's last message.</summary>
+    public const string ContinueInstruction = "Continue your last message from exactly where it stopped, without repeating any of it.";
+
     private readonly int budget = options.Value.HistoryTokenBudget;
 
     /// <summary>
@@ -27,17 +30,19 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
     /// conversation triggers; then the greeting and the history that fit what is left of the budget; then the
     /// card's post-history instructions.
     /// </summary>
-    /// <param name="history">The conversation oldest first, ending with the user's new message.</param>
+    /// <param name="history">The active branch root side first, ending with the user's new message (or, <paramref name="continuing"/>, the reply to go on with).</param>
     /// <param name="maxTokensCap">The user's role caps the reply's length below the character's own max_tokens.</param>
     /// <param name="user">Who the user is: <c>{{user}}</c> and their persona.</param>
-    public ModelRequest Build(Character character, IReadOnlyList<StoredMessage> history, int maxTokensCap = int.MaxValue, UserPersona? user = null)
+    /// <param name="continuing">The model goes on with the last message: the prompt ends by saying so.</param>
+    public ModelRequest Build(Character character, IReadOnlyList<StoredMessage> history, int maxTokensCap = int.MaxValue, UserPersona? user = null, bool continuing = false)
     {
         user ??= UserPersona.Unknown;
         // Lorebook entries come out of the history's budget: together they stay within it.
         var lore = Lorebook.Of(character.Card) is { } book ? LoreSelection.Select(book, history, budget, CountTokens) : [];
         var historyBudget = budget - lore.Sum(e => CountTokens(e.Content));
-        // The greeting opened the conversation, so the model reads it as its own first message.
-        if (character.Card.Greeting.Trim().Length > 0)
+        // The greeting opened the conversation, so the model reads it as its own first message. A conversation
+        // started since greetings are stored has its greeting (or the alternative picked) as the branch's root.
+        if (character.Card.Greeting.Trim().Length > 0 && history is not [{ Sender: MessageValues.SenderAi, ParentId: null }, ..])
         {
             var greeting = CardPrompt.Macros(character.Card.Greeting, character, user);
             history = [new StoredMessage("", MessageValues.SenderAi, greeting, DateTimeOffset.MinValue), .. history];
@@ -75,6 +80,10 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
         if (character.Card.PostHistoryInstructions.Trim().Length > 0)
         {
             kept.Add(new ChatMessage(ChatRole.System, CardPrompt.Macros(character.Card.PostHistoryInstructions.Trim(), character, user)));
+        }
+        if (continuing)
+        {
+            kept.Add(new ChatMessage(ChatRole.System, ContinueInstruction));
         }
 
         return new ModelRequest(kept, new ChatOptions

@@ -27,10 +27,29 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     internal ResilientChatClient(IChatClient innerClient, LlmOptions options, ResilienceTuning tuning, TimeProvider timeProvider, ILogger logger)
         : base(innerClient) => pipeline = BuildPipeline(options, tuning, timeProvider, logger);
 
-    public override Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        // Streaming underneath gives a whole response the same first-token limit and retry rules.
-        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+    /// <summary>
+    /// A short answer read whole, not streamed (a conversation's title): the same retries and breaker, and the
+    /// first-token limit covers the whole answer, which a few tokens meet.
+    /// </summary>
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var messageList = messages as IList<ChatMessage> ?? [.. messages];
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                static (state, attemptToken) => new ValueTask<ChatResponse>(state.Client.WholeAsync(state.Messages, state.Options, attemptToken)),
+                (Client: this, Messages: messageList, Options: options),
+                cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ModelUnavailableException(ex);
+        }
+    }
+
+    private Task<ChatResponse> WholeAsync(IList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        base.GetResponseAsync(messages, options, cancellationToken);
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,

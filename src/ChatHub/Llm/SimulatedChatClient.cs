@@ -68,7 +68,10 @@ public sealed class SimulatedChatClient(SimulatedModelOptions options, TimeProvi
     {
         var system = messages.FirstOrDefault(m => m.Role == ChatRole.System)?.Text ?? "";
         var userText = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
-        var words = SimulatedReply.Write(PersonaPrompt.Read(system), userText).Split(' ');
+        var text = system == TitlePrompt.Instruction ? SimulatedReply.Title(userText)
+            : messages[^1].Text == PromptBuilder.ContinueInstruction ? SimulatedReply.Continue(PersonaPrompt.Read(system), userText)
+            : SimulatedReply.Write(PersonaPrompt.Read(system), userText);
+        var words = text.Split(' ');
         return [.. words.Select((word, i) => i < words.Length - 1 ? word + " " : word)];
     }
 

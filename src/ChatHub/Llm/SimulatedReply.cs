@@ -65,6 +65,28 @@ internal static class SimulatedReply
         return reply.Append(Pick(Closers, hash, 4)).ToString();
     }
 
+    /// <summary>More of the same reply: a thought on the persona's knowledge (if any) and another closer, chosen by other slots of the hash.</summary>
+    public static string Continue(Persona persona, string userText)
+    {
+        var hash = Fnv1a(userText);
+        var more = new StringBuilder("And there is more. ");
+        if (persona.Knowledge.Count > 0)
+        {
+            more.Append(Pick(Knowledge, hash, 7).Replace("{knowledge}", persona.Knowledge[Choose(persona.Knowledge.Count, hash, 8)], StringComparison.Ordinal)).Append(' ');
+        }
+        return more.Append(Pick(Closers, hash, 9)).ToString();
+    }
+
+    /// <summary>A title from the exchange's user message: its first words (up to five), each capitalised, without the final punctuation.</summary>
+    public static string Title(string exchange)
+    {
+        var userText = exchange.StartsWith("User: ", StringComparison.Ordinal) ? exchange["User: ".Length..].Split('\n')[0] : exchange;
+        var words = userText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(5)
+            .Select(w => w.Trim('.', '!', '?', ',', ';', ':', '"')).Where(w => w.Length > 0)
+            .Select(w => char.ToUpperInvariant(w[0]) + w[1..]);
+        return string.Join(' ', words) is { Length: > 0 } title ? title : "A New Conversation";
+    }
+
     /// <summary>FNV-1a over UTF-16 code units: unlike <see cref="string.GetHashCode()"/>, the same in every process.</summary>
     private static uint Fnv1a(string text)
     {

@@ -33,7 +33,7 @@ public sealed class RedisReplyRegistry(
         redis.call('ZADD', @user, now + lease, @replyId)
         redis.call('PEXPIRE', @user, lease)
         redis.call('HSET', @reply, 'conversationId', @conversationId, 'userId', @userId, 'inReplyTo', @inReplyTo, 'seq', -1)
-        redis.call('SET', @text, '', 'PX', lease * 3)
+        redis.call('SET', @text, @prefix, 'PX', lease * 3)
         redis.call('PEXPIRE', @reply, lease * 3)
         redis.call('ZADD', @active, now + lease, @replyId)
         return 0
@@ -160,6 +160,8 @@ public sealed class RedisReplyRegistry(
         conversationId = run.ConversationId,
         userId = run.UserId,
         inReplyTo = run.InReplyTo,
+        // A continued reply's text starts with what is stored, so a snapshot on any node shows the whole text.
+        prefix = run.Continues?.Text ?? "",
     };
 
     /// <summary>Runs a script; when Redis fails the node goes on alone, so the caller gets its fallback.</summary>

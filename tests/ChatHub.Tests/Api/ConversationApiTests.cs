@@ -52,18 +52,18 @@ public sealed class ConversationApiTests(SharedServer shared) : IClassFixture<Sh
                 await device.Events.Completed(sent.ReplyId);
             }
         }
-        var all = await user.MessagesAsync(conversation.Id);
-        Assert.Equal(6, all.Count);
+        var all = await user.MessagesAsync(conversation.Id, withGreeting: true);
+        Assert.Equal(7, all.Count);
         using var http = user.Http();
 
         var latest = (await http.GetFromJsonAsync<MessagePage>(Routes.Messages(conversation.Id, limit: 4), Ct))!;
         var older = (await http.GetFromJsonAsync<MessagePage>(Routes.Messages(conversation.Id, limit: 4, before: latest.Messages[0].Id), Ct))!;
 
-        Assert.Equal(all.Skip(2).Select(m => m.Id), latest.Messages.Select(m => m.Id));
+        Assert.Equal(all.Skip(3).Select(m => m.Id), latest.Messages.Select(m => m.Id));
         Assert.True(latest.HasMore);
-        Assert.Equal(all.Take(2).Select(m => m.Id), older.Messages.Select(m => m.Id));
+        Assert.Equal(all.Take(3).Select(m => m.Id), older.Messages.Select(m => m.Id));
         Assert.False(older.HasMore);
-        Assert.Equal(["user", "ai", "user", "ai", "user", "ai"], all.Select(m => m.Sender));
+        Assert.Equal(["ai", "user", "ai", "user", "ai", "user", "ai"], all.Select(m => m.Sender));
     }
 
     [Theory]

@@ -33,9 +33,9 @@ public sealed class MongoFaultTests
         await services.GetRequiredService<IStoreLifecycle>().InitializeAsync(Ct);
         var store = services.GetRequiredService<IConversationStore>();
         var conversation = new Conversation(Ids.New(), Ids.New(), Ids.New(), TimeProvider.System.UtcNowMs(), TimeProvider.System.UtcNowMs());
-        await store.CreateAsync(conversation, Ct);
+        await store.CreateAsync(conversation, [], Ct);
 
-        var duplicate = await Assert.ThrowsAnyAsync<MongoException>(() => store.CreateAsync(conversation, Ct));
+        var duplicate = await Assert.ThrowsAnyAsync<MongoException>(() => store.CreateAsync(conversation, [], Ct));
         proxy.Blackhole = true;
         var silent = await Assert.ThrowsAnyAsync<Exception>(() => store.GetAsync(conversation.Id, conversation.UserId, Ct));
         proxy.Blackhole = false;

@@ -6,7 +6,9 @@ namespace ChatHub.Tests.Llm;
 /// A real OpenAI-compatible HTTP endpoint on Kestrel (127.0.0.1, a free port), so tests exercise
 /// the real OpenAI client library: it streams chat completions as server-sent events, answers each
 /// request with the next <see cref="Enqueue">queued</see> <see cref="FakeReply"/> (or
-/// <see cref="DefaultReply"/> when the queue is empty), and records every request.
+/// <see cref="DefaultReply"/> when the queue is empty), and records every request. A request that does
+/// not ask to stream (a conversation's title) gets the reply whole, from <see cref="WholeReply"/>, and is
+/// recorded apart (<see cref="WholeRequests"/>), so tests that count replies' requests are not disturbed.
 /// <code>
 /// await using var fake = await FakeOpenAiServer.StartAsync(ct);
 /// fake.Enqueue(FakeReply.Status(500), FakeReply.Tokens("Hello", " there"));
@@ -25,6 +27,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly Lock gate = new();
     private readonly Queue<FakeReply> replies = new();
     private readonly List<FakeRequest> requests = [];
+    private readonly List<FakeRequest> wholeRequests = [];
     private TaskCompletionSource requestArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeOpenAiServer(WebApplication app)
@@ -48,7 +51,25 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>The answer when nothing is queued.</summary>
     public FakeReply DefaultReply { get; set; } = FakeReply.Tokens("Hello", " from", " the", " fake", " model.");
 
-    /// <summary>Every request received so far, oldest first.</summary>
+    /// <summary>The answer to every request that does not stream.</summary>
+    public FakeReply WholeReply { get; set; } = FakeReply.Tokens("A Night", " in Gotham");
+
+    /// <summary>Whole answers wait for this before they go out: a test holds them to show nothing else waits for them.</summary>
+    public Task WholeReplyGate { get; set; } = Task.CompletedTask;
+
+    /// <summary>Every request that did not ask to stream, oldest first.</summary>
+    public IReadOnlyList<FakeRequest> WholeRequests
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. wholeRequests];
+            }
+        }
+    }
+
+    /// <summary>Every streaming request received so far, oldest first.</summary>
     public IReadOnlyList<FakeRequest> Requests
     {
         get
@@ -74,16 +95,23 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// Completes once at least <paramref name="count"/> requests arrived, with all of them. A request
     /// can reach the server after the client gave up on it, so wait before counting attempts.
     /// </summary>
-    public async Task<IReadOnlyList<FakeRequest>> WaitForRequestsAsync(int count, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FakeRequest>> WaitForRequestsAsync(int count, CancellationToken cancellationToken) =>
+        WaitForAsync(requests, count, cancellationToken);
+
+    /// <summary>As <see cref="WaitForRequestsAsync"/>, for the requests that did not stream.</summary>
+    public Task<IReadOnlyList<FakeRequest>> WaitForWholeRequestsAsync(int count, CancellationToken cancellationToken) =>
+        WaitForAsync(wholeRequests, count, cancellationToken);
+
+    private async Task<IReadOnlyList<FakeRequest>> WaitForAsync(List<FakeRequest> list, int count, CancellationToken cancellationToken)
     {
         while (true)
         {
             Task arrived;
             lock (gate)
             {
-                if (requests.Count >= count)
+                if (list.Count >= count)
                 {
-                    return [.. requests];
+                    return [.. list];
                 }
                 arrived = requestArrived.Task;
             }
@@ -114,6 +142,11 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         // Recorded even if the client has given up meanwhile (e.g. its time limit hit on a busy machine):
         // the body is already buffered, and a test counting attempts must see every one.
         using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: app.Lifetime.ApplicationStopping);
+        if (!(body.RootElement.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True))
+        {
+            await AnswerWholeAsync(context, body.RootElement.Clone());
+            return;
+        }
         FakeReply reply;
         lock (gate)
         {
@@ -162,6 +195,33 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         {
             // The client is gone or the server is stopping; there is no one left to answer.
         }
+    }
+
+    private async Task AnswerWholeAsync(HttpContext context, JsonElement body)
+    {
+        FakeReply reply;
+        lock (gate)
+        {
+            wholeRequests.Add(new FakeRequest(body, context.Request.Headers.Authorization.ToString()));
+            reply = WholeReply;
+            requestArrived.TrySetResult();
+            requestArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        await WholeReplyGate.WaitAsync(app.Lifetime.ApplicationStopping);
+        if (reply.StatusCode != StatusCodes.Status200OK)
+        {
+            context.Response.StatusCode = reply.StatusCode;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = $"Scripted status {reply.StatusCode}.", type = "server_error" } });
+            return;
+        }
+        await context.Response.WriteAsJsonAsync(new
+        {
+            id = $"chatcmpl-{Guid.NewGuid():N}",
+            @object = "chat.completion",
+            created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            model = Model,
+            choices = new[] { new { index = 0, message = new { role = "assistant", content = string.Concat(reply.Chunks) }, finish_reason = "stop" } },
+        });
     }
 
     private static object Chunk(string id, object delta, string? finishReason) => new

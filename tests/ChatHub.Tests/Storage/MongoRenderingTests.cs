@@ -20,13 +20,13 @@ public sealed partial class MongoRenderingTests
     private static readonly BsonDateTime AtBson = new(At.UtcDateTime);
 
     [Fact]
-    public void UserMessageAppendIsOnePushGuardedByClientMessageId()
+    public void UserMessageAppendIsOnePushOfTheMessageWithTheLeafGuardedByClientMessageIdAndTheParent()
     {
         var (conversationId, userId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
-        var (messageId, replyId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
-        var message = new StoredMessage(messageId.ToString(), "user", "Hello, Batman!", At, ClientMessageId: "c-1", ReplyId: replyId.ToString());
+        var (messageId, replyId, parentId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
+        var message = new StoredMessage(messageId.ToString(), "user", "Hello, Batman!", At, ClientMessageId: "c-1", ReplyId: replyId.ToString(), ParentId: parentId.ToString());
 
-        var filter = Render(MongoConversationStore.AppendUserMessageFilter(conversationId, userId, "c-1"));
+        var filter = Render(MongoConversationStore.AppendUserMessageFilter(conversationId, userId, "c-1", parentId));
         var update = Render(MongoConversationStore.AppendUpdate(MessageDocument.From(message)));
 
         Assert.Equal(
@@ -35,6 +35,7 @@ public sealed partial class MongoRenderingTests
                 { "_id", conversationId },
                 { "user_id", userId },
                 { "messages.client_message_id", new BsonDocument("$ne", "c-1") },
+                { "messages.id", parentId },
             },
             filter);
         Assert.Equal(
@@ -49,25 +50,32 @@ public sealed partial class MongoRenderingTests
                         { "timestamp", AtBson },
                         { "client_message_id", "c-1" },
                         { "reply_id", replyId },
+                        { "parent_id", parentId },
                     })
                 },
+                { "$set", new BsonDocument { { "leaf_id", messageId }, { "awaiting_reply_id", replyId } } },
                 { "$max", new BsonDocument("updated_at", AtBson) },
             },
             update);
     }
 
     [Fact]
-    public void ReplyAppendIsOnePushGuardedByTheReplyId()
+    public void ReplyAppendIsOnePushThatMovesTheLeafGuardedByTheReplyIdAndItsParent()
     {
         var conversationId = ObjectId.GenerateNewId();
         var (replyId, userMessageId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
-        var reply = new StoredMessage(replyId.ToString(), "ai", "I am vengeance.", At, InReplyTo: userMessageId.ToString(), Status: "complete");
+        var reply = new StoredMessage(replyId.ToString(), "ai", "I am vengeance.", At, InReplyTo: userMessageId.ToString(), Status: "complete", ParentId: userMessageId.ToString());
 
-        var filter = Render(MongoConversationStore.AppendReplyFilter(conversationId, replyId));
+        var filter = Render(MongoConversationStore.AppendReplyFilter(conversationId, replyId, userMessageId));
         var update = Render(MongoConversationStore.AppendUpdate(MessageDocument.From(reply)));
 
         Assert.Equal(
-            new BsonDocument { { "_id", conversationId }, { "messages.id", new BsonDocument("$ne", replyId) } },
+            new BsonDocument("$and", new BsonArray
+            {
+                new BsonDocument("_id", conversationId),
+                new BsonDocument("messages.id", new BsonDocument("$ne", replyId)),
+                new BsonDocument("messages.id", userMessageId),
+            }),
             filter);
         Assert.Equal(
             new BsonDocument
@@ -81,9 +89,12 @@ public sealed partial class MongoRenderingTests
                         { "timestamp", AtBson },
                         { "in_reply_to", userMessageId },
                         { "status", "complete" },
+                        { "parent_id", userMessageId },
                     })
                 },
+                { "$set", new BsonDocument("leaf_id", replyId) },
                 { "$max", new BsonDocument("updated_at", AtBson) },
+                { "$unset", new BsonDocument("awaiting_reply_id", 1) },
             },
             update);
     }
@@ -99,26 +110,28 @@ public sealed partial class MongoRenderingTests
     }
 
     [Fact]
-    public void LatestMessagesReadOneMoreThanTheLimitFromTheEnd()
+    public void BranchReadsFirstReadOnlyTheIdsAndParentsOfTheMessages()
     {
-        var projection = Render(MongoConversationStore.LatestMessages(50));
+        var projection = Render(MongoConversationStore.TreeOnly);
 
-        Assert.Equal(new BsonDocument("messages", new BsonDocument("$slice", -51)), projection);
+        Assert.Equal(new BsonDocument { { "leaf_id", 1 }, { "messages.id", 1 }, { "messages.parent_id", 1 }, { "messages.root", 1 } }, projection);
     }
 
     [Fact]
-    public void OlderMessagesAreFoundByThePositionOfTheBeforeId()
+    public void AMessageWrittenBeforeTreesFollowsTheOneBeforeItAndAFirstMessageIsMarked()
     {
-        var beforeId = ObjectId.GenerateNewId();
+        var (a, b, c) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
+        var rootMessage = new StoredMessage(c.ToString(), "ai", "Welcome.", At);
+        var root = MessageDocument.From(rootMessage).ToBsonDocument();
+        var tree = MessageTree.Of(BsonSerializer.Deserialize<TreeDocument>(new BsonDocument("messages", new BsonArray
+        {
+            new BsonDocument("id", a), new BsonDocument("id", b), root,
+        })));
 
-        var projection = Render(MongoConversationStore.IndexOfMessage(beforeId.ToString()));
-        var notAnId = Render(MongoConversationStore.IndexOfMessage("not-an-id"));
-
-        Assert.Equal(IndexOf(beforeId), projection);
-        Assert.Equal(IndexOf("not-an-id"), notAnId);
-
-        static BsonDocument IndexOf(BsonValue id) =>
-            new("index", new BsonDocument("$indexOfArray", new BsonArray { "$messages.id", id }));
+        Assert.True(root["root"].AsBoolean);
+        Assert.Equal([a.ToString(), b.ToString()], tree.PathTo(b.ToString()).Select(tree.IdAt));
+        Assert.Equal([c.ToString()], tree.PathTo(c.ToString()).Select(tree.IdAt));
+        Assert.Equal(c.ToString(), tree.LeafId);
     }
 
     [Fact]
@@ -167,8 +180,10 @@ public sealed partial class MongoRenderingTests
             userMessage.ReplyId!, "ai", "Hello.", At, InReplyTo: userMessage.Id, Status: "stopped");
 
         Assert.Equivalent(character, RoundTrip(CharacterDocument.From(character)).ToCharacter(), strict: true);
-        Assert.Equal(conversation, RoundTrip(ConversationDocument.From(conversation)).ToConversation());
+        Assert.Equal(conversation with { LeafId = reply.Id }, RoundTrip(ConversationDocument.From(conversation, [reply])).ToConversation());
         Assert.Equal(userMessage, RoundTrip(MessageDocument.From(userMessage)).ToStoredMessage());
+        var edited = reply with { ParentId = userMessage.Id, Edited = true, RequestId = "r-1", Status = "complete" };
+        Assert.Equal(edited, RoundTrip(MessageDocument.From(edited)).ToStoredMessage());
         Assert.Equal(reply, RoundTrip(MessageDocument.From(reply)).ToStoredMessage());
 
         static T RoundTrip<T>(T document) => BsonSerializer.Deserialize<T>(document.ToBsonDocument());

@@ -459,7 +459,7 @@ public abstract class StoreContractTests
         await stores.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, message, Ct);
 
         var updated = await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct);
-        Assert.Equal(conversation with { UpdatedAt = message.Timestamp }, updated);
+        Assert.Equal(conversation with { UpdatedAt = message.Timestamp, LeafId = message.Id }, updated);
     }
 
     [Fact]
@@ -473,8 +473,12 @@ public abstract class StoreContractTests
             stores.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, m, Ct))).Bounded();
 
         Assert.All(results, r => Assert.True(r?.Appended));
-        var stored = await AllMessagesAsync(stores, conversation);
+        // Each is a first message: they are alternatives of each other, and the last written is the leaf.
+        var stored = await stores.Conversations.GetSiblingsAsync(conversation.Id, conversation.UserId, messages[0].Id, Ct);
+        Assert.NotNull(stored);
         Assert.Equal(messages.OrderBy(m => m.Id, StringComparer.Ordinal), stored.OrderBy(m => m.Id, StringComparer.Ordinal));
+        var leaf = (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.LeafId;
+        Assert.Equal(stored[^1].Id, leaf);
     }
 
     [Fact]
@@ -521,6 +525,7 @@ public abstract class StoreContractTests
         Assert.True(await stores.Conversations.AppendReplyAsync(conversation.Id, reply, Ct));
 
         Assert.Equal([question, reply], await AllMessagesAsync(stores, conversation));
+        Assert.Equal(reply.Id, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.LeafId);
     }
 
     [Fact]
@@ -550,7 +555,6 @@ public abstract class StoreContractTests
     [Fact]
     public async Task MessagesArePagedBackwardsFromTheNewestOldestFirstWithinAPage()
     {
-        SkipOnMongoWire("paging finds its start with $indexOfArray in a find projection");
         await using var stores = await OpenStoresAsync();
         var conversation = await CreateConversationAsync(stores);
         var m = await AppendUserMessagesAsync(stores, conversation, 7);
@@ -567,7 +571,6 @@ public abstract class StoreContractTests
     [Fact]
     public async Task PageThatHoldsEveryMessageHasNoMore()
     {
-        SkipOnMongoWire("paging finds its start with $indexOfArray in a find projection");
         await using var stores = await OpenStoresAsync();
         var conversation = await CreateConversationAsync(stores);
         var m = await AppendUserMessagesAsync(stores, conversation, 4);
@@ -579,12 +582,261 @@ public abstract class StoreContractTests
     [Fact]
     public async Task UnknownBeforeIdGivesAnEmptyPage()
     {
-        SkipOnMongoWire("paging finds its start with $indexOfArray in a find projection");
         await using var stores = await OpenStoresAsync();
         var conversation = await CreateConversationAsync(stores);
         await AppendUserMessagesAsync(stores, conversation, 3);
 
         AssertSlice([], hasMore: false, await stores.Conversations.GetMessagesAsync(conversation.Id, conversation.UserId, 10, Ids.New(), Ct));
+    }
+
+    // The tree
+
+    [Fact]
+    public async Task ARegeneratedReplyIsAnAlternativeOfTheFirstAndBecomesTheLeaf()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var question = (await AppendUserMessagesAsync(stores, conversation, 1))[0];
+        var first = Reply(question);
+        var second = Reply(question, id: Ids.New()) with { Text = "I am the night." };
+        await stores.Conversations.AppendReplyAsync(conversation.Id, first, Ct);
+
+        Assert.True(await stores.Conversations.AppendReplyAsync(conversation.Id, second, Ct));
+
+        var path = await stores.Conversations.GetMessagesAsync(conversation.Id, conversation.UserId, 10, null, Ct);
+        Assert.Equal([question, second], path?.Messages);
+        Assert.Equal([new SiblingPlace(0, 1), new SiblingPlace(1, 2)], path?.Places);
+        Assert.Equal([first, second], await stores.Conversations.GetSiblingsAsync(conversation.Id, conversation.UserId, first.Id, Ct));
+        Assert.Equal(new PlacedMessage(first, new SiblingPlace(0, 2)), await stores.Conversations.GetMessageAsync(conversation.Id, conversation.UserId, first.Id, Ct));
+    }
+
+    [Fact]
+    public async Task AnEditedUserMessageStartsABranchBesideTheOriginalAndTheBranchesReadApart()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var (opening, original) = await ExchangeAsync(stores, conversation, null);
+        var (_, originalAnswer) = await ExchangeAsync(stores, conversation, original.Id);
+        var edited = UserMessage() with { Text = "Hello, Robin!", ParentId = original.Id };
+        await stores.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, edited, Ct);
+        var editedAnswer = Reply(edited);
+        await stores.Conversations.AppendReplyAsync(conversation.Id, editedAnswer, Ct);
+
+        var active = await stores.Conversations.GetMessagesAsync(conversation.Id, conversation.UserId, 10, null, Ct);
+        var old = await stores.Conversations.GetPathAsync(conversation.Id, conversation.UserId, originalAnswer.Id, 10, Ct);
+
+        Assert.Equal([opening.Id, original.Id, edited.Id, editedAnswer.Id], active?.Messages.Select(m => m.Id));
+        Assert.Equal(new SiblingPlace(1, 2), active?.Places[2]);
+        Assert.Equal(4, old?.Messages.Count);
+        Assert.Equal(originalAnswer.Id, old?.Messages[^1].Id);
+        Assert.Equal(new SiblingPlace(0, 2), old?.Places[2]);
+    }
+
+    [Fact]
+    public async Task TheBranchIsPagedBackwardsAlongItselfOnly()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var m = await AppendUserMessagesAsync(stores, conversation, 5);
+        var aside = await AppendUserMessagesAsync(stores, conversation, 3, parentId: m[1].Id);
+        await stores.Conversations.SelectBranchAsync(conversation.Id, conversation.UserId, m[4].Id, Ct);
+
+        var latest = await stores.Conversations.GetMessagesAsync(conversation.Id, conversation.UserId, 2, null, Ct);
+        var before = await stores.Conversations.GetMessagesAsync(conversation.Id, conversation.UserId, 2, m[3].Id, Ct);
+        var asideBefore = await stores.Conversations.GetMessagesAsync(conversation.Id, conversation.UserId, 10, aside[2].Id, Ct);
+
+        AssertSlice([m[3], m[4]], hasMore: true, latest);
+        AssertSlice([m[1], m[2]], hasMore: true, before);
+        AssertSlice([m[0], m[1], aside[0], aside[1]], hasMore: false, asideBefore);
+    }
+
+    [Fact]
+    public async Task SelectingABranchMakesTheLatestLeafUnderTheMessageTheLeaf()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var m = await AppendUserMessagesAsync(stores, conversation, 3);
+        var aside = await AppendUserMessagesAsync(stores, conversation, 2, parentId: m[0].Id);
+
+        Assert.Equal(m[2].Id, await stores.Conversations.SelectBranchAsync(conversation.Id, conversation.UserId, m[1].Id, Ct));
+        Assert.Equal(m[2].Id, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.LeafId);
+        Assert.Equal(aside[1].Id, await stores.Conversations.SelectBranchAsync(conversation.Id, conversation.UserId, m[0].Id, Ct));
+        Assert.Null(await stores.Conversations.SelectBranchAsync(conversation.Id, conversation.UserId, Ids.New(), Ct));
+        Assert.Null(await stores.Conversations.SelectBranchAsync(conversation.Id, Ids.New(), m[1].Id, Ct));
+        Assert.Equal(aside[1].Id, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.LeafId);
+    }
+
+    [Fact]
+    public async Task DeletingAMessageRemovesItAndWhatFollowsItKeepsItsAlternativesAndMovesTheLeaf()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var m = await AppendUserMessagesAsync(stores, conversation, 2);
+        var kept = await AppendUserMessagesAsync(stores, conversation, 2, parentId: m[0].Id);
+        var gone = await AppendUserMessagesAsync(stores, conversation, 3, parentId: m[0].Id);
+
+        var outcome = await stores.Conversations.DeleteMessageAsync(conversation.Id, conversation.UserId, gone[0].Id, [], Ct);
+
+        Assert.NotNull(outcome);
+        Assert.Equal(gone.Select(g => g.Id).Order(), outcome.Deleted.Order());
+        Assert.Equal(kept[1].Id, outcome.LeafId);
+        Assert.Equal([m[0], kept[0], kept[1]], await AllMessagesAsync(stores, conversation));
+        Assert.Equal([m[1], kept[0]], await stores.Conversations.GetSiblingsAsync(conversation.Id, conversation.UserId, m[1].Id, Ct));
+        Assert.Null(await stores.Conversations.GetMessageAsync(conversation.Id, conversation.UserId, gone[2].Id, Ct));
+    }
+
+    [Fact]
+    public async Task DeletingOffTheActiveBranchLeavesTheLeafAndDeletingEveryFirstMessageEmptiesTheConversation()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var other = await AppendUserMessagesAsync(stores, conversation, 2);
+        var active = await AppendUserMessagesAsync(stores, conversation, 2);
+
+        var aside = await stores.Conversations.DeleteMessageAsync(conversation.Id, conversation.UserId, other[1].Id, [], Ct);
+        var rest = await stores.Conversations.DeleteMessageAsync(conversation.Id, conversation.UserId, active[0].Id, [], Ct);
+
+        Assert.Equal(active[1].Id, aside?.LeafId);
+        Assert.Equal(other[0].Id, rest?.LeafId);
+        Assert.Equal([other[0]], await AllMessagesAsync(stores, conversation));
+        var last = await stores.Conversations.DeleteMessageAsync(conversation.Id, conversation.UserId, other[0].Id, [], Ct);
+        Assert.Null(last?.LeafId);
+        Assert.Empty(await AllMessagesAsync(stores, conversation));
+    }
+
+    [Fact]
+    public async Task ADeleteThatWouldTakeAMessageToKeepIsRefusedAndOneOfAMissingMessageDeletesNothing()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var m = await AppendUserMessagesAsync(stores, conversation, 3);
+
+        var refused = await stores.Conversations.DeleteMessageAsync(conversation.Id, conversation.UserId, m[1].Id, [m[2].Id], Ct);
+        var missing = await stores.Conversations.DeleteMessageAsync(conversation.Id, conversation.UserId, Ids.New(), [], Ct);
+
+        Assert.Equal(new DeleteOutcome([], m[2].Id, Refused: true), refused);
+        Assert.Equal(new DeleteOutcome([], m[2].Id), missing);
+        Assert.Null(await stores.Conversations.DeleteMessageAsync(conversation.Id, Ids.New(), m[1].Id, [], Ct));
+        Assert.Equal(m, await AllMessagesAsync(stores, conversation));
+    }
+
+    [Fact]
+    public async Task NothingIsAppendedUnderAParentThatIsNotThere()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var question = (await AppendUserMessagesAsync(stores, conversation, 1))[0];
+
+        Assert.Null(await stores.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, UserMessage() with { ParentId = Ids.New() }, Ct));
+        Assert.False(await stores.Conversations.AppendReplyAsync(conversation.Id, Reply(question) with { ParentId = Ids.New() }, Ct));
+        Assert.Equal([question], await AllMessagesAsync(stores, conversation));
+    }
+
+    [Fact]
+    public async Task AMessageChangedInPlaceKeepsItsIdAndPlaceAndIsMarkedEdited()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores, updatedAt: Now.AddHours(-1));
+        var (question, reply) = await ExchangeAsync(stores, conversation, null);
+        var at = Now;
+
+        Assert.True(await stores.Conversations.ChangeMessageAsync(conversation.Id, conversation.UserId, new MessageChange(reply.Id, "I am Batman.", at, Edited: true), Ct));
+        Assert.True(await stores.Conversations.ChangeMessageAsync(
+            conversation.Id, conversation.UserId, new MessageChange(reply.Id, "I am Batman. And more.", at, Edited: false, MessageValues.StatusStopped, "r-1"), Ct));
+        Assert.False(await stores.Conversations.ChangeMessageAsync(conversation.Id, Ids.New(), new MessageChange(reply.Id, "Hacked.", at, Edited: true), Ct));
+        Assert.False(await stores.Conversations.ChangeMessageAsync(conversation.Id, conversation.UserId, new MessageChange(Ids.New(), "Nobody.", at, Edited: true), Ct));
+
+        var changed = reply with { Text = "I am Batman. And more.", Edited = true, Status = MessageValues.StatusStopped, RequestId = "r-1" };
+        Assert.Equal([question, changed], await AllMessagesAsync(stores, conversation));
+        Assert.Equal(at, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task AConversationOpensWithItsGreetingsTheFirstOfThemTheLeaf()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = new Conversation(Ids.New(), Ids.New(), Ids.New(), Now, Now);
+        StoredMessage[] greetings =
+        [
+            new(Ids.New(), MessageValues.SenderAi, "Who goes there?", Now, Status: MessageValues.StatusComplete),
+            new(Ids.New(), MessageValues.SenderAi, "Not you again.", Now, Status: MessageValues.StatusComplete),
+        ];
+
+        await stores.Conversations.CreateAsync(conversation, greetings, Ct);
+
+        Assert.Equal(conversation with { LeafId = greetings[0].Id }, await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct));
+        Assert.Equal([greetings[0]], await AllMessagesAsync(stores, conversation));
+        Assert.Equal(greetings, await stores.Conversations.GetSiblingsAsync(conversation.Id, conversation.UserId, greetings[1].Id, Ct));
+        Assert.DoesNotContain(await stores.Conversations.ListUnansweredAsync(Ct), u => u.ConversationId == conversation.Id);
+    }
+
+    [Fact]
+    public async Task AModelsTitleNeverOverwritesARename()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+
+        Assert.True(await stores.Conversations.SetTitleAsync(conversation.Id, conversation.UserId, "Gotham at night", onlyIfUntitled: false, Ct));
+        Assert.False(await stores.Conversations.SetTitleAsync(conversation.Id, conversation.UserId, "A talk with Batman", onlyIfUntitled: true, Ct));
+        Assert.False(await stores.Conversations.SetTitleAsync(conversation.Id, Ids.New(), "Stolen", onlyIfUntitled: false, Ct));
+
+        Assert.Equal("Gotham at night", (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.Title);
+        Assert.Equal("Gotham at night", Assert.Single(await stores.Conversations.ListAsync(conversation.UserId, Ct)).Title);
+    }
+
+    [Fact]
+    public async Task AnAlternativeSentTwiceWithOneClientMessageIdIsStoredOnce()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var (question, _) = await ExchangeAsync(stores, conversation, null);
+        var edit = UserMessage() with { ParentId = question.ParentId, Text = "Edited." };
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+            stores.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, edit with { Id = Ids.New() }, Ct))).Bounded();
+
+        Assert.Single(attempts, a => a!.Appended);
+        Assert.Single(attempts.Select(a => a!.Message.Id).Distinct());
+        Assert.Equal(2, (await stores.Conversations.GetSiblingsAsync(conversation.Id, conversation.UserId, question.Id, Ct))?.Count);
+    }
+
+    [Fact]
+    public async Task TwoDevicesAppendingUnderAMessageWhileItIsDeletedLeaveNoMessageWithoutItsParent()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var root = (await AppendUserMessagesAsync(stores, conversation, 1))[0];
+        for (var round = 0; round < 8; round++)
+        {
+            var doomed = (await AppendUserMessagesAsync(stores, conversation, 1, parentId: root.Id))[0];
+            var child = UserMessage() with { ParentId = doomed.Id };
+            var sibling = UserMessage() with { ParentId = root.Id };
+
+            var append = stores.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, child, Ct);
+            var other = stores.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, sibling, Ct);
+            var delete = stores.Conversations.DeleteMessageAsync(conversation.Id, conversation.UserId, doomed.Id, [], Ct);
+            var select = stores.Conversations.SelectBranchAsync(conversation.Id, conversation.UserId, root.Id, Ct);
+            await Task.WhenAll(append, other, delete, select).Bounded();
+
+            Assert.True((await other)?.Appended);
+            Assert.Null(await stores.Conversations.GetMessageAsync(conversation.Id, conversation.UserId, child.Id, Ct));
+            Assert.Null(await stores.Conversations.GetMessageAsync(conversation.Id, conversation.UserId, doomed.Id, Ct));
+        }
+
+        var leaf = (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.LeafId;
+        var path = await stores.Conversations.GetMessagesAsync(conversation.Id, conversation.UserId, 100, null, Ct);
+        Assert.Equal([root.Id, leaf], path?.Messages.Select(m => m.Id));
+        Assert.Equal(8, (await stores.Conversations.GetSiblingsAsync(conversation.Id, conversation.UserId, leaf!, Ct))?.Count);
+    }
+
+    /// <summary>A user message under <paramref name="parentId"/> and its reply, appended one after the other.</summary>
+    private static async Task<(StoredMessage Question, StoredMessage Reply)> ExchangeAsync(Stores stores, Conversation conversation, string? parentId)
+    {
+        var question = UserMessage() with { ParentId = parentId };
+        Assert.True((await stores.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, question, Ct))?.Appended);
+        var reply = Reply(question);
+        Assert.True(await stores.Conversations.AppendReplyAsync(conversation.Id, reply, Ct));
+        return (question, reply);
     }
 
     private static User NewUser() =>
@@ -647,7 +899,7 @@ public abstract class StoreContractTests
     {
         var at = updatedAt ?? Now;
         var conversation = new Conversation(Ids.New(), userId ?? Ids.New(), Ids.New(), at, at);
-        await stores.Conversations.CreateAsync(conversation, Ct);
+        await stores.Conversations.CreateAsync(conversation, [], Ct);
         return conversation;
     }
 
@@ -655,17 +907,17 @@ public abstract class StoreContractTests
         new(Ids.New(), MessageValues.SenderUser, "Hello, Batman!", Now,
             ClientMessageId: clientMessageId ?? Guid.NewGuid().ToString("N"), ReplyId: Ids.New());
 
-    /// <summary>The answer to <paramref name="question"/>, with the id the question promised.</summary>
-    private static StoredMessage Reply(StoredMessage question, string status = MessageValues.StatusComplete) =>
-        new(question.ReplyId!, MessageValues.SenderAi, "I am vengeance.", Now, InReplyTo: question.Id, Status: status);
+    /// <summary>The answer to <paramref name="question"/>, with the id the question promised (or a new one: an alternative).</summary>
+    private static StoredMessage Reply(StoredMessage question, string status = MessageValues.StatusComplete, string? id = null) =>
+        new(id ?? question.ReplyId!, MessageValues.SenderAi, "I am vengeance.", Now, InReplyTo: question.Id, Status: status, ParentId: question.Id);
 
-    /// <summary>Appends one after another, so the order they were sent in is the order they are stored in.</summary>
-    private static async Task<StoredMessage[]> AppendUserMessagesAsync(Stores stores, Conversation conversation, int count)
+    /// <summary>Appends one after another, each under the one before: one branch, in the order they were sent.</summary>
+    private static async Task<StoredMessage[]> AppendUserMessagesAsync(Stores stores, Conversation conversation, int count, string? parentId = null)
     {
         var messages = new StoredMessage[count];
         for (var i = 0; i < count; i++)
         {
-            messages[i] = UserMessage() with { Text = $"Message {i}" };
+            messages[i] = UserMessage() with { Text = $"Message {i}", ParentId = i == 0 ? parentId : messages[i - 1].Id };
             var result = await stores.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, messages[i], Ct);
             Assert.True(result?.Appended);
         }

@@ -127,12 +127,16 @@ public sealed record TestUser(ChatServer Server, string Id, string Email, string
         return (await response.Content.ReadFromJsonAsync<ConversationDto>(TestContext.Current.CancellationToken))!;
     }
 
-    public async Task<IReadOnlyList<MessageDto>> MessagesAsync(string conversationId, int limit = 200)
+    /// <summary>The active branch as stored, after the greeting the conversation opened with (<paramref name="withGreeting"/>: with it).</summary>
+    public async Task<IReadOnlyList<MessageDto>> MessagesAsync(string conversationId, int limit = 200, bool withGreeting = false)
     {
         using var http = Http();
         var page = await http.GetFromJsonAsync<MessagePage>(Routes.Messages(conversationId, limit), TestContext.Current.CancellationToken);
-        return page!.Messages;
+        return withGreeting ? page!.Messages : [.. page!.Messages.Where(m => !IsGreeting(m))];
     }
+
+    /// <summary>A message a conversation opened with: a character's first message.</summary>
+    public static bool IsGreeting(MessageDto message) => message is { Sender: MessageValues.SenderAi, ParentId: null };
 }
 
 public sealed record Device(ChatHubProxy Hub, RecordedEvents Events) : IAsyncDisposable

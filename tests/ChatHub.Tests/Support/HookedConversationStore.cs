@@ -13,6 +13,7 @@ public sealed class HookedConversationStore : IConversationStore
 
     public int UserAppends;
     public int ReplyAppends;
+    public int Changes;
 
     /// <summary>How long each user message waits before it goes to the store.</summary>
     public TimeSpan UserAppendDelay { get; init; }
@@ -43,7 +44,7 @@ public sealed class HookedConversationStore : IConversationStore
         return hooked;
     }
 
-    public Task CreateAsync(Conversation conversation, CancellationToken ct) => _inner.CreateAsync(conversation, ct);
+    public Task CreateAsync(Conversation conversation, IReadOnlyList<StoredMessage> opening, CancellationToken ct) => _inner.CreateAsync(conversation, opening, ct);
     public Task<Conversation?> GetAsync(string id, string userId, CancellationToken ct) => _inner.GetAsync(id, userId, ct);
     public Task<IReadOnlyList<Conversation>> ListAsync(string userId, CancellationToken ct) => _inner.ListAsync(userId, ct);
     public Task<bool> DeleteAsync(string id, string userId, CancellationToken ct) => _inner.DeleteAsync(id, userId, ct);
@@ -52,6 +53,25 @@ public sealed class HookedConversationStore : IConversationStore
     public Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken ct) =>
         _inner.GetMessagesAsync(conversationId, userId, limit, beforeId, ct);
     public Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken ct) => _inner.ListUnansweredAsync(ct);
+    public Task<MessageSlice?> GetPathAsync(string conversationId, string userId, string throughId, int limit, CancellationToken ct) =>
+        _inner.GetPathAsync(conversationId, userId, throughId, limit, ct);
+    public Task<PlacedMessage?> GetMessageAsync(string conversationId, string userId, string messageId, CancellationToken ct) =>
+        _inner.GetMessageAsync(conversationId, userId, messageId, ct);
+    public Task<IReadOnlyList<StoredMessage>?> GetSiblingsAsync(string conversationId, string userId, string messageId, CancellationToken ct) =>
+        _inner.GetSiblingsAsync(conversationId, userId, messageId, ct);
+    public Task<string?> SelectBranchAsync(string conversationId, string userId, string messageId, CancellationToken ct) =>
+        _inner.SelectBranchAsync(conversationId, userId, messageId, ct);
+    public Task<DeleteOutcome?> DeleteMessageAsync(string conversationId, string userId, string messageId, IReadOnlyCollection<string> keep, CancellationToken ct) =>
+        _inner.DeleteMessageAsync(conversationId, userId, messageId, keep, ct);
+    public Task<bool> SetTitleAsync(string conversationId, string userId, string title, bool onlyIfUntitled, CancellationToken ct) =>
+        _inner.SetTitleAsync(conversationId, userId, title, onlyIfUntitled, ct);
+
+    /// <summary>Counted with the appends: a continued or edited message is a write of the turn too.</summary>
+    public Task<bool> ChangeMessageAsync(string conversationId, string userId, MessageChange change, CancellationToken ct)
+    {
+        Interlocked.Increment(ref Changes);
+        return _inner.ChangeMessageAsync(conversationId, userId, change, ct);
+    }
 
     public async Task<AppendResult?> AppendUserMessageAsync(string conversationId, string userId, StoredMessage message, CancellationToken ct)
     {

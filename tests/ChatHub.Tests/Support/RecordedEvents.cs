@@ -17,6 +17,10 @@ public sealed class RecordedEvents : IChatHubClient
     public Task ReplyCompleted(ReplyCompleted reply) => Add(reply);
     public Task ReplyFailed(ReplyFailed reply) => Add(reply);
     public Task SessionEnded(SessionEnded ended) => Add(ended);
+    public Task MessageEdited(MessageEdited message) => Add(message);
+    public Task MessagesDeleted(MessagesDeleted deleted) => Add(deleted);
+    public Task BranchSelected(BranchSelected branch) => Add(branch);
+    public Task ConversationUpdated(ConversationUpdated updated) => Add(updated);
 
     public IReadOnlyList<T> All<T>()
     {

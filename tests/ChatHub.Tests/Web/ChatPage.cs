@@ -29,7 +29,8 @@ public sealed partial class ChatPage : IAsyncDisposable
 
     public ILocator Messages => Page.Locator("#message-list > li");
     public ILocator UserMessages => Page.Locator("#message-list > li.msg-user");
-    public ILocator Replies => Page.Locator("#message-list > li.msg-ai");
+    /// <summary>The replies, not the greeting a conversation opens with (always its first message).</summary>
+    public ILocator Replies => Page.Locator("#message-list > li.msg-ai:not(:first-child)");
     public ILocator LastReply => Replies.Last;
     public ILocator MessageBox => Page.GetByLabel("Message", new() { Exact = true });
     public ILocator ComposerError => Page.Locator("#composer-error");

@@ -80,7 +80,8 @@ public sealed class WebPageOwnServerTests(BrowserFixture browser) : IClassFixtur
         await Expect(chat.Messages).ToHaveCountAsync(snapshot);
         await chat.Page.Locator("#messages").EvaluateAsync("list => list.scrollTop = 0");
 
-        await Expect(chat.Messages).ToHaveCountAsync(6);
+        // The greeting the conversation opened with, and three exchanges.
+        await Expect(chat.Messages).ToHaveCountAsync(7);
         await Expect(chat.UserMessages.First.Locator(".content")).ToHaveTextAsync("Question number 1");
         await Expect(chat.Page.Locator("#history-status")).ToHaveTextAsync("This is the start of your conversation.");
     }

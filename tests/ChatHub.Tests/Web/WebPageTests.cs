@@ -114,7 +114,8 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         var conversationId = await first.StartConversationAsync();
         var second = new ChatPage(await first.Page.Context.NewPageAsync());
         await second.OpenSignedInAsync(user, $"/#/c/{conversationId}");
-        await Expect(second.Page.Locator("#chat-empty")).ToBeVisibleAsync();
+        // The conversation opens with the character's greeting.
+        await Expect(second.Messages).ToHaveCountAsync(1);
 
         await first.SendAsync("Two windows, one conversation");
 
@@ -181,13 +182,13 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         await chat.SendAsync(tooLong);
 
         await Expect(chat.ComposerError).ToHaveTextAsync($"The message is too long: at most {BrowserFixture.MaxMessageChars} characters are allowed.");
-        await Expect(chat.Messages).ToHaveCountAsync(0);
+        await Expect(chat.UserMessages).ToHaveCountAsync(0);
         await Expect(chat.MessageBox).ToHaveValueAsync(tooLong);
 
         await chat.MessageBox.FillAsync("Short");
         await chat.MessageBox.PressAsync("Shift+Enter");
         await chat.MessageBox.PressSequentiallyAsync("and sweet.");
-        await Expect(chat.Messages).ToHaveCountAsync(0);
+        await Expect(chat.UserMessages).ToHaveCountAsync(0);
         await chat.MessageBox.PressAsync("Enter");
         await Expect(chat.ComposerError).ToBeHiddenAsync();
         await Expect(chat.UserMessages.Locator(".content")).ToHaveTextAsync(["Short\nand sweet."]);

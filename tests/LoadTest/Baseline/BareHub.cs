@@ -24,4 +24,11 @@ public sealed class BareHub(BareStreamer streamer) : Hub<IChatHubClient>, IChatH
     }
 
     public Task StopReply(string replyId) => Task.CompletedTask;
+
+    // The load runs only send and watch; the tree's calls are here to keep the contract whole.
+    public Task<ReplyResult> RegenerateReply(RegenerateReplyRequest request) => throw new HubException("Not in the bare hub.");
+    public Task<EditMessageResult> EditMessage(EditMessageRequest request) => throw new HubException("Not in the bare hub.");
+    public Task<ReplyResult> ContinueReply(ContinueReplyRequest request) => throw new HubException("Not in the bare hub.");
+    public Task<ConversationSnapshot> SelectBranch(SelectBranchRequest request) => throw new HubException("Not in the bare hub.");
+    public Task DeleteMessage(DeleteMessageRequest request) => throw new HubException("Not in the bare hub.");
 }

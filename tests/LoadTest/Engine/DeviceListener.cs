@@ -19,6 +19,14 @@ public sealed class DeviceListener(LiveCounters live) : IChatHubClient
 
     public Task SessionEnded(SessionEnded ended) => Task.CompletedTask;
 
+    public Task MessageEdited(MessageEdited message) => Task.CompletedTask;
+
+    public Task MessagesDeleted(MessagesDeleted deleted) => Task.CompletedTask;
+
+    public Task BranchSelected(BranchSelected branch) => Task.CompletedTask;
+
+    public Task ConversationUpdated(ConversationUpdated updated) => Task.CompletedTask;
+
     public Task ReplyDelta(ReplyDelta delta)
     {
         var at = Clock.Now;

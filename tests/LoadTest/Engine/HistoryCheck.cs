@@ -27,8 +27,9 @@ public static class HistoryCheck
             }
             if (history is null) return;
             foreach (var turn in session.Turns.Where(turn => !Matches(turn, history))) state.Correctness.HistoryMismatch();
-            // Where every turn completed, two messages per turn is all there may be.
-            if (session.Turns.Count == state.Options.Messages && history.Count != 2 * session.Turns.Count) state.Correctness.HistoryMismatch();
+            // Where every turn completed, two messages per turn is all there may be after the greeting the conversation opened with.
+            var afterGreeting = history.Count(m => m.ParentId is not null || m.Sender != MessageValues.SenderAi);
+            if (session.Turns.Count == state.Options.Messages && afterGreeting != 2 * session.Turns.Count) state.Correctness.HistoryMismatch();
         });
     }
 

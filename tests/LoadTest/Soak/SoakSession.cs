@@ -81,6 +81,14 @@ public sealed class SoakSession(int index, string runId, Uri node, string access
     public Task ReplyFailed(ReplyFailed reply) => End(reply.ReplyId, completed: false);
     public Task SessionEnded(SessionEnded ended) => Task.CompletedTask;
 
+    public Task MessageEdited(MessageEdited message) => Task.CompletedTask;
+
+    public Task MessagesDeleted(MessagesDeleted deleted) => Task.CompletedTask;
+
+    public Task BranchSelected(BranchSelected branch) => Task.CompletedTask;
+
+    public Task ConversationUpdated(ConversationUpdated updated) => Task.CompletedTask;
+
     private Task End(string replyId, bool completed)
     {
         _ends.GetOrAdd(replyId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(completed);

@@ -23,20 +23,36 @@ internal sealed class ConversationDocument
     [BsonElement("updated_at"), BsonRepresentation(BsonType.DateTime)]
     public DateTimeOffset UpdatedAt { get; set; }
 
+    [BsonElement("title"), BsonIgnoreIfNull]
+    public string? Title { get; set; }
+
+    /// <summary>Absent in conversations written before trees: their last message is the leaf.</summary>
+    [BsonElement("leaf_id"), BsonIgnoreIfNull]
+    public ObjectId? LeafId { get; set; }
+
+    /// <summary>The reply the last user message asked for, until a reply is appended (<see cref="Conversations.IConversationStore.ListUnansweredAsync"/>).</summary>
+    [BsonElement("awaiting_reply_id"), BsonIgnoreIfNull]
+    public ObjectId? AwaitingReplyId { get; set; }
+
     /// <summary>Empty, not absent, when a read projected the messages away.</summary>
     [BsonElement("messages")]
     public List<MessageDocument> Messages { get; set; } = [];
 
-    public static ConversationDocument From(Conversation conversation) => new()
+    public static ConversationDocument From(Conversation conversation, IReadOnlyList<StoredMessage> opening) => new()
     {
         Id = ObjectId.Parse(conversation.Id),
         UserId = ObjectId.Parse(conversation.UserId),
         CharacterId = ObjectId.Parse(conversation.CharacterId),
         CreatedAt = conversation.CreatedAt,
         UpdatedAt = conversation.UpdatedAt,
+        Title = conversation.Title,
+        LeafId = opening.Count > 0 ? ObjectId.Parse(opening[0].Id) : null,
+        Messages = [.. opening.Select(MessageDocument.From)],
     };
 
-    public Conversation ToConversation() => new(Id.ToString(), UserId.ToString(), CharacterId.ToString(), CreatedAt, UpdatedAt);
+    /// <summary>A conversation written before trees has no leaf stored; <paramref name="leafId"/> is then the one its messages imply.</summary>
+    public Conversation ToConversation(string? leafId = null) =>
+        new(Id.ToString(), UserId.ToString(), CharacterId.ToString(), CreatedAt, UpdatedAt) { Title = Title, LeafId = LeafId?.ToString() ?? leafId };
 }
 
 /// <summary>
@@ -73,6 +89,19 @@ internal sealed class MessageDocument
     [BsonElement("error"), BsonIgnoreIfNull]
     public string? Error { get; set; }
 
+    [BsonElement("parent_id"), BsonIgnoreIfNull]
+    public ObjectId? ParentId { get; set; }
+
+    /// <summary>A first message. Without it, a message with no <c>parent_id</c> was written before trees and follows the one before it.</summary>
+    [BsonElement("root"), BsonIgnoreIfDefault]
+    public bool Root { get; set; }
+
+    [BsonElement("edited"), BsonIgnoreIfDefault]
+    public bool Edited { get; set; }
+
+    [BsonElement("request_id"), BsonIgnoreIfNull]
+    public string? RequestId { get; set; }
+
     public static MessageDocument From(StoredMessage message) => new()
     {
         Id = ObjectId.Parse(message.Id),
@@ -84,9 +113,14 @@ internal sealed class MessageDocument
         InReplyTo = message.InReplyTo is null ? null : ObjectId.Parse(message.InReplyTo),
         Status = message.Status,
         Error = message.Error,
+        ParentId = message.ParentId is null ? null : ObjectId.Parse(message.ParentId),
+        Root = message.ParentId is null,
+        Edited = message.Edited,
+        RequestId = message.RequestId,
     };
 
-    public StoredMessage ToStoredMessage() => new(
+    /// <param name="impliedParentId">The parent the tree gives a message written before trees.</param>
+    public StoredMessage ToStoredMessage(string? impliedParentId = null) => new(
         Id.ToString(),
         Sender,
         Message,
@@ -95,5 +129,8 @@ internal sealed class MessageDocument
         ReplyId?.ToString(),
         InReplyTo?.ToString(),
         Status,
-        Error);
+        Error,
+        ParentId?.ToString() ?? impliedParentId,
+        Edited,
+        RequestId);
 }

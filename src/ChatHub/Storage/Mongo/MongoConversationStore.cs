@@ -5,16 +5,29 @@ using MongoDB.Driver;
 
 namespace ChatHub.Storage.Mongo;
 
+/// <summary>
+/// Conversations with their messages embedded, a tree by <c>parent_id</c>. Reads that follow the tree
+/// read its skeleton (<see cref="MessageTree"/>) and then only the <c>$slice</c> of the array that holds
+/// the messages they want: for a conversation without alternatives, a branch's last N messages are the
+/// array's last N. Every append is one <c>$push</c> that also sets the leaf.
+/// </summary>
 internal sealed class MongoConversationStore(IMongoDatabase database) : IConversationStore
 {
     private static readonly FilterDefinitionBuilder<ConversationDocument> Filter = Builders<ConversationDocument>.Filter;
+    private static readonly UpdateDefinitionBuilder<ConversationDocument> Update = Builders<ConversationDocument>.Update;
     private static readonly ProjectionDefinitionBuilder<ConversationDocument> Projection = Builders<ConversationDocument>.Projection;
     private static readonly ProjectionDefinition<ConversationDocument> WithoutMessages = Projection.Exclude(d => d.Messages);
 
+    internal static readonly ProjectionDefinition<ConversationDocument> TreeOnly =
+        Projection.Include("leaf_id").Include("messages.id").Include("messages.parent_id").Include("messages.root");
+
+    // A read that meets a delete between its two steps (the skeleton, then the slice) starts over.
+    private const int Attempts = 5;
+
     private readonly IMongoCollection<ConversationDocument> conversations = database.Conversations();
 
-    public Task CreateAsync(Conversation conversation, CancellationToken cancellationToken) =>
-        conversations.InsertOneAsync(ConversationDocument.From(conversation), cancellationToken: cancellationToken);
+    public Task CreateAsync(Conversation conversation, IReadOnlyList<StoredMessage> opening, CancellationToken cancellationToken) =>
+        conversations.InsertOneAsync(ConversationDocument.From(conversation, opening), cancellationToken: cancellationToken);
 
     public async Task<Conversation?> GetAsync(string id, string userId, CancellationToken cancellationToken)
     {
@@ -23,10 +36,16 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
             return null;
         }
 
-        var document = await conversations.Find(OwnerFilter(conversationId, ownerId))
-            .Project<ConversationDocument>(WithoutMessages)
-            .FirstOrDefaultAsync(cancellationToken);
-        return document?.ToConversation();
+        var owner = OwnerFilter(conversationId, ownerId);
+        var document = await conversations.Find(owner).Project<ConversationDocument>(WithoutMessages).FirstOrDefaultAsync(cancellationToken);
+        if (document is not { LeafId: null })
+        {
+            return document?.ToConversation();
+        }
+
+        // No leaf stored: a conversation written before trees (or an empty one), whose last message is its leaf.
+        var last = await conversations.Find(owner).Project<ConversationDocument>(Projection.Slice(d => d.Messages, -1)).FirstOrDefaultAsync(cancellationToken);
+        return document.ToConversation(last?.Messages.LastOrDefault()?.Id.ToString());
     }
 
     public async Task<IReadOnlyList<Conversation>> ListAsync(string userId, CancellationToken cancellationToken)
@@ -65,13 +84,13 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
 
         var document = MessageDocument.From(message);
         var result = await conversations.UpdateOneAsync(
-            AppendUserMessageFilter(id, ownerId, message.ClientMessageId), AppendUpdate(document), cancellationToken: cancellationToken);
+            AppendUserMessageFilter(id, ownerId, message.ClientMessageId, document.ParentId), AppendUpdate(document), cancellationToken: cancellationToken);
         if (result.ModifiedCount == 1)
         {
             return new AppendResult(message, Appended: true);
         }
 
-        // Nothing matched: either a retry whose message is already there, or no such conversation for this user.
+        // Nothing matched: a retry whose message is already there, no such conversation for this user, or the parent is gone.
         var existing = await FindByClientMessageIdAsync(id, ownerId, message.ClientMessageId, cancellationToken);
         return existing is null ? null : new AppendResult(existing, Appended: false);
     }
@@ -90,93 +109,231 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
 
         var document = MessageDocument.From(reply);
         var result = await conversations.UpdateOneAsync(
-            AppendReplyFilter(id, document.Id), AppendUpdate(document), cancellationToken: cancellationToken);
+            AppendReplyFilter(id, document.Id, document.ParentId), AppendUpdate(document), cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
     }
 
-    public async Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken cancellationToken)
+    public Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken cancellationToken) =>
+        // An unknown "before" id has no parent to start from, so the page is empty.
+        ReadPathAsync(conversationId, userId, limit, tree => beforeId is null ? tree.LeafId : tree.IndexOf(beforeId) is { } i ? tree.ParentAt(i) : null, cancellationToken);
+
+    public Task<MessageSlice?> GetPathAsync(string conversationId, string userId, string throughId, int limit, CancellationToken cancellationToken) =>
+        ReadPathAsync(conversationId, userId, limit, _ => throughId, cancellationToken);
+
+    public async Task<PlacedMessage?> GetMessageAsync(string conversationId, string userId, string messageId, CancellationToken cancellationToken)
+    {
+        var found = await ReadFromTreeAsync(conversationId, userId, tree => tree.IndexOf(messageId) is { } i ? [i] : [], cancellationToken);
+        return found?.Placed.SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<StoredMessage>?> GetSiblingsAsync(string conversationId, string userId, string messageId, CancellationToken cancellationToken)
+    {
+        var found = await ReadFromTreeAsync(conversationId, userId, tree => tree.IndexOf(messageId) is { } i ? tree.SiblingsAt(i) : [], cancellationToken);
+        return found is { Messages.Count: > 0 } ? found.Messages : null;
+    }
+
+    public async Task<bool> ChangeMessageAsync(string conversationId, string userId, MessageChange change, CancellationToken cancellationToken)
+    {
+        if (!TryParseIds(conversationId, userId, out var id, out var ownerId) || !ObjectId.TryParse(change.MessageId, out var messageId))
+        {
+            return false;
+        }
+
+        // The positional $ is the element the filter matched by id.
+        var update = Update.Set("messages.$.message", change.Text).Max(d => d.UpdatedAt, change.At);
+        if (change.Edited) update = update.Set("messages.$.edited", true);
+        if (change.Status is not null) update = update.Set("messages.$.status", change.Status);
+        if (change.RequestId is not null) update = update.Set("messages.$.request_id", change.RequestId);
+        var result = await conversations.UpdateOneAsync(OwnerFilter(id, ownerId) & Filter.Eq("messages.id", messageId), update, cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
+    public async Task<string?> SelectBranchAsync(string conversationId, string userId, string messageId, CancellationToken cancellationToken)
+    {
+        if (!TryParseIds(conversationId, userId, out var id, out var ownerId))
+        {
+            return null;
+        }
+
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (await ReadTreeAsync(id, ownerId, cancellationToken) is not { } tree || tree.IndexOf(messageId) is null || tree.LatestLeafUnder(messageId) is not { } leaf)
+            {
+                return null;
+            }
+
+            // The leaf must still be there when it is set: a delete since the read makes this try again.
+            var result = await conversations.UpdateOneAsync(
+                OwnerFilter(id, ownerId) & Filter.Eq("messages.id", ObjectId.Parse(leaf)), Update.Set(d => d.LeafId, ObjectId.Parse(leaf)), cancellationToken: cancellationToken);
+            if (result.MatchedCount == 1) return leaf;
+        }
+        throw new TimeoutException("The conversation kept changing while a branch was selected.");
+    }
+
+    public async Task<DeleteOutcome?> DeleteMessageAsync(
+        string conversationId, string userId, string messageId, IReadOnlyCollection<string> keep, CancellationToken cancellationToken)
+    {
+        if (!TryParseIds(conversationId, userId, out var id, out var ownerId))
+        {
+            return null;
+        }
+
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (await ReadTreeAsync(id, ownerId, cancellationToken) is not { } tree)
+            {
+                return null;
+            }
+            var subtree = tree.Subtree(messageId);
+            if (subtree.Count == 0) return new DeleteOutcome([], tree.LeafId);
+            if (subtree.Overlaps(keep)) return new DeleteOutcome([], tree.LeafId, Refused: true);
+
+            var leaf = tree.LeafId is { } current && !subtree.Contains(current)
+                ? current
+                : tree.LatestLeafUnder(tree.ParentAt(tree.IndexOf(messageId)!.Value), subtree);
+            var ids = subtree.Select(ObjectId.Parse).ToList();
+            // The filter pins what was read (the number of messages and the stored leaf): a message appended under
+            // the subtree meanwhile, or a branch selected, makes this match nothing and try again.
+            var filter = OwnerFilter(id, ownerId) & Filter.Size(d => d.Messages, tree.Count) & Filter.Eq("leaf_id", StoredLeaf(tree));
+            var update = Update.PullFilter(d => d.Messages, m => ids.Contains(m.Id));
+            update = leaf is null ? update.Unset(d => d.LeafId) : update.Set(d => d.LeafId, ObjectId.Parse(leaf));
+            var result = await conversations.UpdateOneAsync(filter, update, cancellationToken: cancellationToken);
+            if (result.MatchedCount == 1) return new DeleteOutcome([.. subtree], leaf);
+        }
+        throw new TimeoutException("The conversation kept changing while a message was deleted.");
+    }
+
+    public async Task<bool> SetTitleAsync(string conversationId, string userId, string title, bool onlyIfUntitled, CancellationToken cancellationToken)
+    {
+        if (!TryParseIds(conversationId, userId, out var id, out var ownerId))
+        {
+            return false;
+        }
+
+        var filter = OwnerFilter(id, ownerId);
+        if (onlyIfUntitled) filter &= Filter.Eq(d => d.Title, null);
+        var result = await conversations.UpdateOneAsync(filter, Update.Set(d => d.Title, title), cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
+    public async Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken cancellationToken)
+    {
+        // The awaited message is the last one: nothing is appended while its reply runs. Conversations not written
+        // since trees came carry no mark; for them, as before, a last user message with a reply id is waiting.
+        var candidates = conversations.Find(UnansweredFilter)
+            .Project<ConversationDocument>(Projection.Slice(d => d.Messages, -1));
+        var unanswered = new List<UnansweredMessage>();
+        await candidates.ForEachAsync(d =>
+        {
+            if (d.Messages is [{ Sender: MessageValues.SenderUser, ReplyId: { } replyId } last] && (d.AwaitingReplyId is null || d.AwaitingReplyId == replyId))
+            {
+                unanswered.Add(new UnansweredMessage(d.Id.ToString(), last.ToStoredMessage()));
+            }
+        }, cancellationToken);
+        return unanswered;
+    }
+
+    internal static readonly FilterDefinition<ConversationDocument> UnansweredFilter =
+        Filter.Ne(d => d.AwaitingReplyId, null)
+        | (Filter.Exists(d => d.LeafId, false) & Filter.ElemMatch(d => d.Messages, m => m.Sender == MessageValues.SenderUser && m.ReplyId != null));
+
+    internal static FilterDefinition<ConversationDocument> OwnerFilter(ObjectId id, ObjectId userId) =>
+        Filter.Eq(d => d.Id, id) & Filter.Eq(d => d.UserId, userId);
+
+    /// <summary>A message goes under a parent that is there (a first message under none).</summary>
+    private static FilterDefinition<ConversationDocument> ParentThere(ObjectId? parentId) =>
+        parentId is { } parent ? Filter.Eq("messages.id", parent) : Filter.Empty;
+
+    internal static FilterDefinition<ConversationDocument> AppendUserMessageFilter(ObjectId id, ObjectId userId, string clientMessageId, ObjectId? parentId = null) =>
+        OwnerFilter(id, userId) & Filter.Ne("messages.client_message_id", clientMessageId) & ParentThere(parentId);
+
+    internal static FilterDefinition<ConversationDocument> AppendReplyFilter(ObjectId id, ObjectId replyId, ObjectId? parentId = null) =>
+        Filter.And(Filter.Eq(d => d.Id, id), Filter.Ne("messages.id", replyId), ParentThere(parentId));
+
+    /// <summary>The message, the leaf and the time in one update; a user message marks the reply it awaits, a reply clears the mark.</summary>
+    internal static UpdateDefinition<ConversationDocument> AppendUpdate(MessageDocument message)
+    {
+        var update = Update
+            .Push(d => d.Messages, message)
+            .Set(d => d.LeafId, message.Id)
+            .Max(d => d.UpdatedAt, message.Timestamp); // $max: a late reply never moves the conversation back in the list
+        return message.Sender == MessageValues.SenderUser && message.ReplyId is { } awaited
+            ? update.Set(d => d.AwaitingReplyId, awaited)
+            : update.Unset(d => d.AwaitingReplyId);
+    }
+
+    private static BsonValue StoredLeaf(MessageTree tree) => tree.StoredLeafId is { } stored ? ObjectId.Parse(stored) : BsonNull.Value;
+
+    private async Task<MessageTree?> ReadTreeAsync(ObjectId id, ObjectId ownerId, CancellationToken cancellationToken)
+    {
+        var document = await conversations.Find(OwnerFilter(id, ownerId)).Project<TreeDocument>(TreeOnly).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : MessageTree.Of(document);
+    }
+
+    /// <summary>The last <paramref name="limit"/> messages of the path to the message <paramref name="end"/> picks (none when it picks none).</summary>
+    private Task<MessageSlice?> ReadPathAsync(string conversationId, string userId, int limit, Func<MessageTree, string?> end, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var hasMore = false;
+        return ReadFromTreeAsync(conversationId, userId, tree =>
+        {
+            var path = tree.PathTo(end(tree));
+            hasMore = path.Count > limit;
+            return path.Count > limit ? path[^limit..] : path;
+        }, cancellationToken, () => hasMore);
+    }
+
+    /// <summary>
+    /// The messages at the array positions <paramref name="pick"/> chooses from the tree, in its order, with their
+    /// places: the skeleton, then one <c>$slice</c> from the first position to the last. Null when the user has no such conversation.
+    /// </summary>
+    private async Task<MessageSlice?> ReadFromTreeAsync(
+        string conversationId, string userId, Func<MessageTree, List<int>> pick, CancellationToken cancellationToken, Func<bool>? hasMore = null)
+    {
         if (!TryParseIds(conversationId, userId, out var id, out var ownerId))
         {
             return null;
         }
 
         var owner = OwnerFilter(id, ownerId);
-        if (beforeId is null)
+        for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var latest = await FindMessagesAsync(owner, LatestMessages(limit), cancellationToken);
-            return latest is null ? null : new MessageSlice([.. latest.TakeLast(limit)], HasMore: latest.Count > limit);
+            if (await ReadTreeAsync(id, ownerId, cancellationToken) is not { } tree)
+            {
+                return null;
+            }
+            var positions = pick(tree);
+            if (positions.Count == 0)
+            {
+                return new MessageSlice([], hasMore?.Invoke() ?? false, []);
+            }
+
+            var (first, last) = (positions.Min(), positions.Max());
+            var document = await conversations.Find(owner).Project<ConversationDocument>(Projection.Slice(d => d.Messages, first, last - first + 1))
+                .FirstOrDefaultAsync(cancellationToken);
+            if (document is null)
+            {
+                return null;
+            }
+
+            // A delete between the two reads shifts the array: then the ids no longer sit where the tree said, and the read starts over.
+            var slice = document.Messages;
+            if (positions.Any(p => p - first >= slice.Count || slice[p - first].Id.ToString() != tree.IdAt(p)))
+            {
+                continue;
+            }
+            var messages = positions.ConvertAll(p => slice[p - first].ToStoredMessage(tree.ParentAt(p)));
+            return new MessageSlice(messages, hasMore?.Invoke() ?? false, positions.ConvertAll(tree.PlaceAt));
         }
-
-        var position = await conversations.Find(owner).Project(IndexOfMessage(beforeId)).FirstOrDefaultAsync(cancellationToken);
-        if (position is null)
-        {
-            return null;
-        }
-
-        // -1 when the message is not in this conversation: then nothing is "before" it.
-        if (position["index"] is not BsonInt32 { Value: var index and > 0 })
-        {
-            return new MessageSlice([], HasMore: false);
-        }
-
-        // Messages are only ever appended, so the position read above still holds for this second read.
-        var start = Math.Max(0, index - limit);
-        var page = await FindMessagesAsync(owner, Projection.Slice(d => d.Messages, start, index - start), cancellationToken);
-        return page is null ? null : new MessageSlice(page, HasMore: start > 0);
-    }
-
-    public async Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken cancellationToken)
-    {
-        // Only the last message can be waiting; the filter keeps conversations whose messages include a user message with a reply id.
-        var candidates = conversations.Find(Filter.ElemMatch(d => d.Messages, m => m.Sender == MessageValues.SenderUser && m.ReplyId != null))
-            .Project<ConversationDocument>(Projection.Slice(d => d.Messages, -1));
-        var unanswered = new List<UnansweredMessage>();
-        await candidates.ForEachAsync(d =>
-        {
-            if (d.Messages is [{ Sender: MessageValues.SenderUser, ReplyId: not null } last]) unanswered.Add(new UnansweredMessage(d.Id.ToString(), last.ToStoredMessage()));
-        }, cancellationToken);
-        return unanswered;
-    }
-
-    internal static FilterDefinition<ConversationDocument> OwnerFilter(ObjectId id, ObjectId userId) =>
-        Filter.Eq(d => d.Id, id) & Filter.Eq(d => d.UserId, userId);
-
-    internal static FilterDefinition<ConversationDocument> AppendUserMessageFilter(ObjectId id, ObjectId userId, string clientMessageId) =>
-        OwnerFilter(id, userId) & Filter.Ne("messages.client_message_id", clientMessageId);
-
-    internal static FilterDefinition<ConversationDocument> AppendReplyFilter(ObjectId id, ObjectId replyId) =>
-        Filter.Eq(d => d.Id, id) & Filter.Ne("messages.id", replyId);
-
-    internal static UpdateDefinition<ConversationDocument> AppendUpdate(MessageDocument message) =>
-        Builders<ConversationDocument>.Update
-            .Push(d => d.Messages, message)
-            .Max(d => d.UpdatedAt, message.Timestamp); // $max: a late reply never moves the conversation back in the list
-
-    /// <summary>One more than asked for, from the end, to learn whether older ones exist without reading them all.</summary>
-    internal static ProjectionDefinition<ConversationDocument> LatestMessages(int limit) =>
-        Projection.Slice(d => d.Messages, -(limit + 1));
-
-    internal static ProjectionDefinition<ConversationDocument> IndexOfMessage(string messageId)
-    {
-        // A before id that is not an ObjectId goes in as a string, which matches no message id.
-        BsonValue value = ObjectId.TryParse(messageId, out var id) ? id : messageId;
-        return new BsonDocument("index", new BsonDocument("$indexOfArray", new BsonArray { "$messages.id", value }));
+        throw new TimeoutException("The conversation kept changing while it was read.");
     }
 
     private async Task<StoredMessage?> FindByClientMessageIdAsync(ObjectId id, ObjectId userId, string clientMessageId, CancellationToken cancellationToken)
     {
-        var messages = await FindMessagesAsync(
-            OwnerFilter(id, userId), Projection.ElemMatch(d => d.Messages, m => m.ClientMessageId == clientMessageId), cancellationToken);
-        return messages?.SingleOrDefault();
-    }
-
-    private async Task<List<StoredMessage>?> FindMessagesAsync(
-        FilterDefinition<ConversationDocument> filter, ProjectionDefinition<ConversationDocument> messages, CancellationToken cancellationToken)
-    {
-        var document = await conversations.Find(filter).Project<ConversationDocument>(messages).FirstOrDefaultAsync(cancellationToken);
-        return document?.Messages.ConvertAll(m => m.ToStoredMessage());
+        var document = await conversations.Find(OwnerFilter(id, userId))
+            .Project<ConversationDocument>(Projection.ElemMatch(d => d.Messages, m => m.ClientMessageId == clientMessageId))
+            .FirstOrDefaultAsync(cancellationToken);
+        return document?.Messages.SingleOrDefault()?.ToStoredMessage();
     }
 
     /// <summary>Ids come from URLs and hub calls; one that is not an ObjectId names no conversation, as in the SQLite store.</summary>

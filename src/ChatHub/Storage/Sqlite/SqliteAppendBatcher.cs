@@ -29,7 +29,8 @@ public sealed class SqliteAppendBatcher : IDisposable
 
     /// <summary>
     /// The SQL twin of Mongo's guarded <c>$push</c>: one insert at the next position that does nothing
-    /// when the conversation is missing (or, given a user, not theirs) or the message is already there.
+    /// when the conversation is missing (or, given a user, not theirs), the parent is not in it or the
+    /// message is already there; with it, the conversation's leaf moves to the message.
     /// </summary>
     public Task<bool> AppendAsync(string conversationId, string? userId, StoredMessage message, CancellationToken cancellationToken)
     {
@@ -69,23 +70,25 @@ public sealed class SqliteAppendBatcher : IDisposable
             $"""
             INSERT INTO messages (conversation_id, position, {SqliteConversationStore.MessageColumns})
             SELECT $conversation, COALESCE((SELECT MAX(position) FROM messages WHERE conversation_id = $conversation), -1) + 1,
-                   $id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status, $error
+                   {SqliteConversationStore.MessageValues}
             WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND ($user IS NULL OR user_id = $user))
+              AND ($parent IS NULL OR EXISTS (SELECT 1 FROM messages WHERE conversation_id = $conversation AND id = $parent))
             ON CONFLICT DO NOTHING
             """);
-        using var touch = connection.Command("UPDATE conversations SET updated_at = MAX(updated_at, $timestamp) WHERE id = $conversation");
+        // A user message that asks for a reply marks the conversation as awaiting it; a reply clears the mark.
+        using var touch = connection.Command(
+            "UPDATE conversations SET updated_at = MAX(updated_at, $timestamp), leaf_id = $id, awaiting_reply_id = $awaiting WHERE id = $conversation");
         insert.Transaction = touch.Transaction = transaction;
 
         var appended = new bool[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             var (p, m) = (batch[i], batch[i].Message);
-            insert.Bind(("$conversation", p.ConversationId), ("$user", p.UserId), ("$id", m.Id), ("$sender", m.Sender), ("$message", m.Text),
-                ("$timestamp", m.Timestamp.ToMs()), ("$client", m.ClientMessageId), ("$reply", m.ReplyId),
-                ("$inReplyTo", m.InReplyTo), ("$status", m.Status), ("$error", m.Error));
+            SqliteConversationStore.BindMessage(insert, m).Bind(("$conversation", p.ConversationId), ("$user", p.UserId));
             appended[i] = insert.ExecuteNonQuery() == 1;
             if (!appended[i]) continue;
-            touch.Bind(("$conversation", p.ConversationId), ("$timestamp", m.Timestamp.ToMs()));
+            touch.Bind(("$conversation", p.ConversationId), ("$timestamp", m.Timestamp.ToMs()), ("$id", m.Id),
+                ("$awaiting", m.Sender == Contracts.MessageValues.SenderUser ? m.ReplyId : null));
             touch.ExecuteNonQuery();
         }
         transaction.Commit();

@@ -3,19 +3,60 @@ using Microsoft.Data.Sqlite;
 
 namespace ChatHub.Storage.Sqlite;
 
+/// <summary>
+/// Conversations as rows and their messages as a child table. The tree is read with recursive queries over
+/// <c>messages_by_id</c> (up, towards the root) and <c>messages_by_parent</c> (down, and to count alternatives),
+/// so a branch costs one indexed probe per message on it, however big the conversation.
+/// </summary>
 public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatcher appends) : IConversationStore
 {
-    private const string ConversationColumns = "id, user_id, character_id, created_at, updated_at";
-    internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status, error";
+    private const string ConversationColumns = "id, user_id, character_id, created_at, updated_at, title, leaf_id";
+    internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status, error, parent_id, edited, request_id";
+    internal const string MessageValues = "$id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status, $error, $parent, $edited, $request";
 
-    public async Task CreateAsync(Conversation c, CancellationToken cancellationToken)
+    // A message's place among its alternatives: those with its parent, in the order they were written.
+    private const string PlaceColumns = """
+        (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id AND s.position < m.position),
+        (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id)
+        """;
+
+    // Every message under $start (itself included), with its position.
+    private const string Subtree = """
+        WITH RECURSIVE down(id, position) AS (
+            SELECT id, position FROM messages WHERE conversation_id = $conversation AND id = $start
+            UNION ALL
+            SELECT m.id, m.position FROM down JOIN messages m ON m.conversation_id = $conversation AND m.parent_id = down.id
+        )
+        """;
+
+    // The latest leaf under $start: of the messages with no children there, the last written.
+    private const string LatestLeaf = Subtree + """
+        SELECT id FROM down
+        WHERE NOT EXISTS (SELECT 1 FROM messages k WHERE k.conversation_id = $conversation AND k.parent_id = down.id)
+        ORDER BY position DESC LIMIT 1
+        """;
+
+    private static readonly string[] MessageColumnNames = MessageColumns.Split(", ");
+
+    public async Task CreateAsync(Conversation c, IReadOnlyList<StoredMessage> opening, CancellationToken cancellationToken)
     {
         using var turn = await db.WriterAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = connection.Command(
-            $"INSERT INTO conversations ({ConversationColumns}) VALUES ($id, $user, $character, $created, $updated)",
-            ("$id", c.Id), ("$user", c.UserId), ("$character", c.CharacterId), ("$created", c.CreatedAt.ToMs()), ("$updated", c.UpdatedAt.ToMs()));
+            $"INSERT INTO conversations ({ConversationColumns}) VALUES ($id, $user, $character, $created, $updated, $title, $leaf)",
+            ("$id", c.Id), ("$user", c.UserId), ("$character", c.CharacterId), ("$created", c.CreatedAt.ToMs()), ("$updated", c.UpdatedAt.ToMs()),
+            ("$title", c.Title), ("$leaf", opening.Count > 0 ? opening[0].Id : null));
+        command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var insert = connection.Command($"INSERT INTO messages (conversation_id, position, {MessageColumns}) VALUES ($conversation, $position, {MessageValues})");
+        insert.Transaction = transaction;
+        for (var i = 0; i < opening.Count; i++)
+        {
+            BindMessage(insert, opening[i]).Bind(("$conversation", c.Id), ("$position", i));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<Conversation?> GetAsync(string id, string userId, CancellationToken cancellationToken)
@@ -60,36 +101,144 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
               AND EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND user_id = $user)
             """,
             ("$conversation", conversationId), ("$client", clientMessageId), ("$user", userId));
+        return (await ReadMessagesAsync(command, cancellationToken)).SingleOrDefault()?.Message;
+    }
+
+    public Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken cancellationToken) =>
+        // An unknown "before" id has no parent to start from, so the page is empty.
+        ReadPathAsync(conversationId, userId, limit, beforeId is null
+            ? ("(SELECT leaf_id FROM conversations WHERE id = $conversation)", null)
+            : ("(SELECT parent_id FROM messages WHERE conversation_id = $conversation AND id = $end)", beforeId), cancellationToken);
+
+    public Task<MessageSlice?> GetPathAsync(string conversationId, string userId, string throughId, int limit, CancellationToken cancellationToken) =>
+        ReadPathAsync(conversationId, userId, limit, ("$end", throughId), cancellationToken);
+
+    public async Task<PlacedMessage?> GetMessageAsync(string conversationId, string userId, string messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"""
+            SELECT {Prefixed("m")}, {PlaceColumns} FROM messages m
+            WHERE m.conversation_id = $conversation AND m.id = $id
+              AND EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND user_id = $user)
+            """,
+            ("$conversation", conversationId), ("$id", messageId), ("$user", userId));
         return (await ReadMessagesAsync(command, cancellationToken)).SingleOrDefault();
     }
 
-    public async Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredMessage>?> GetSiblingsAsync(string conversationId, string userId, string messageId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        if (await GetAsync(connection, conversationId, userId, cancellationToken) is null) return null;
-
-        // An unknown "before" id matches no position, so the page is empty.
-        var bound = beforeId is null
-            ? ""
-            : "AND position < (SELECT position FROM messages WHERE conversation_id = $conversation AND id = $before)";
         await using var command = connection.Command(
-            $"SELECT {MessageColumns} FROM messages WHERE conversation_id = $conversation {bound} ORDER BY position DESC LIMIT $take",
-            ("$conversation", conversationId), ("$before", beforeId), ("$take", limit + 1));
-        var newestFirst = await ReadMessagesAsync(command, cancellationToken);
-        var page = newestFirst.Take(limit).Reverse().ToList();
-        return new MessageSlice(page, newestFirst.Count > limit);
+            $"""
+            SELECT {Prefixed("m")} FROM messages o JOIN messages m ON m.conversation_id = o.conversation_id AND m.parent_id IS o.parent_id
+            WHERE o.conversation_id = $conversation AND o.id = $id
+              AND EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND user_id = $user)
+            ORDER BY m.position
+            """,
+            ("$conversation", conversationId), ("$id", messageId), ("$user", userId));
+        var siblings = await ReadMessagesAsync(command, cancellationToken);
+        return siblings.Count == 0 ? null : siblings.ConvertAll(s => s.Message);
+    }
+
+    public async Task<bool> ChangeMessageAsync(string conversationId, string userId, MessageChange change, CancellationToken cancellationToken)
+    {
+        using var turn = await db.WriterAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.Command(
+            """
+            UPDATE messages SET message = $text, edited = (edited OR $edited), status = COALESCE($status, status), request_id = COALESCE($request, request_id)
+            WHERE conversation_id = $conversation AND id = $id
+              AND EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND user_id = $user)
+            """,
+            ("$conversation", conversationId), ("$user", userId), ("$id", change.MessageId), ("$text", change.Text), ("$edited", change.Edited),
+            ("$status", change.Status), ("$request", change.RequestId));
+        command.Transaction = transaction;
+        var changed = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (changed) await TouchAsync(connection, transaction, conversationId, change.At, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return changed;
+    }
+
+    public async Task<string?> SelectBranchAsync(string conversationId, string userId, string messageId, CancellationToken cancellationToken)
+    {
+        using var turn = await db.WriterAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (await GetAsync(connection, conversationId, userId, cancellationToken, transaction) is null) return null;
+        var leaf = await LatestLeafAsync(connection, transaction, conversationId, messageId, cancellationToken);
+        if (leaf is null) return null;
+        await using var command = connection.Command("UPDATE conversations SET leaf_id = $leaf WHERE id = $conversation", ("$conversation", conversationId), ("$leaf", leaf));
+        command.Transaction = transaction;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return leaf;
+    }
+
+    public async Task<DeleteOutcome?> DeleteMessageAsync(
+        string conversationId, string userId, string messageId, IReadOnlyCollection<string> keep, CancellationToken cancellationToken)
+    {
+        using var turn = await db.WriterAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (await GetAsync(connection, conversationId, userId, cancellationToken, transaction) is not { } conversation) return null;
+        await using var find = connection.Command(
+            Subtree + "SELECT down.id, m.parent_id FROM down JOIN messages m ON m.conversation_id = $conversation AND m.id = down.id ORDER BY down.position",
+            ("$conversation", conversationId), ("$start", messageId));
+        find.Transaction = transaction;
+        var subtree = new List<string>();
+        string? parentId = null;
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                subtree.Add(reader.GetString(0));
+                if (subtree.Count == 1) parentId = reader.GetNullableString(1);
+            }
+        }
+        if (subtree.Count == 0) return new DeleteOutcome([], conversation.LeafId);
+        if (subtree.Any(keep.Contains)) return new DeleteOutcome([], conversation.LeafId, Refused: true);
+
+        await using var delete = connection.Command(Subtree + "DELETE FROM messages WHERE conversation_id = $conversation AND id IN (SELECT id FROM down)",
+            ("$conversation", conversationId), ("$start", messageId));
+        delete.Transaction = transaction;
+        await delete.ExecuteNonQueryAsync(cancellationToken);
+        var leaf = conversation.LeafId;
+        if (leaf is null || subtree.Contains(leaf))
+        {
+            // Under the parent, or, for a first message, the latest leaf of what is left.
+            leaf = parentId is not null
+                ? await LatestLeafAsync(connection, transaction, conversationId, parentId, cancellationToken)
+                : await ScalarAsync(connection, transaction,
+                    "SELECT id FROM messages m WHERE conversation_id = $conversation AND NOT EXISTS (SELECT 1 FROM messages k WHERE k.conversation_id = $conversation AND k.parent_id = m.id) ORDER BY position DESC LIMIT 1",
+                    cancellationToken, ("$conversation", conversationId));
+            await using var move = connection.Command("UPDATE conversations SET leaf_id = $leaf WHERE id = $conversation", ("$conversation", conversationId), ("$leaf", leaf));
+            move.Transaction = transaction;
+            await move.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new DeleteOutcome(subtree, leaf);
+    }
+
+    public async Task<bool> SetTitleAsync(string conversationId, string userId, string title, bool onlyIfUntitled, CancellationToken cancellationToken)
+    {
+        using var turn = await db.WriterAsync(cancellationToken);
+        return await db.ExecuteAsync(
+            "UPDATE conversations SET title = $title WHERE id = $conversation AND user_id = $user AND (NOT $untitled OR title IS NULL)",
+            cancellationToken, ("$conversation", conversationId), ("$user", userId), ("$title", title), ("$untitled", onlyIfUntitled)) == 1;
     }
 
     public async Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        // One probe of the primary key per conversation for its last position.
+        // The partial index holds only the conversations awaiting a reply.
         await using var command = connection.Command(
             $"""
-            SELECT m.conversation_id, {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
-            FROM (SELECT conversation_id, MAX(position) AS last FROM messages GROUP BY conversation_id) l
-            JOIN messages m ON m.conversation_id = l.conversation_id AND m.position = l.last
-            WHERE m.sender = 'user' AND m.reply_id IS NOT NULL
+            SELECT c.id, {Prefixed("m")}
+            FROM conversations c JOIN messages m ON m.conversation_id = c.id AND m.reply_id = c.awaiting_reply_id AND m.sender = 'user'
+            WHERE c.awaiting_reply_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.conversation_id = c.id AND r.id = c.awaiting_reply_id)
             """);
         var list = new List<UnansweredMessage>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -97,10 +246,64 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         return list;
     }
 
-    private static async Task<Conversation?> GetAsync(SqliteConnection connection, string id, string userId, CancellationToken cancellationToken)
+    internal static SqliteCommand BindMessage(SqliteCommand command, StoredMessage m) => command.Bind(
+        ("$id", m.Id), ("$sender", m.Sender), ("$message", m.Text), ("$timestamp", m.Timestamp.ToMs()), ("$client", m.ClientMessageId),
+        ("$reply", m.ReplyId), ("$inReplyTo", m.InReplyTo), ("$status", m.Status), ("$error", m.Error), ("$parent", m.ParentId),
+        ("$edited", m.Edited), ("$request", m.RequestId));
+
+    /// <summary>
+    /// The path from the root to the message <paramref name="end"/> names (SQL for its id, and the value of <c>$end</c>),
+    /// climbing at most <paramref name="limit"/> parents: one more than asked for tells whether the branch goes on.
+    /// </summary>
+    private async Task<MessageSlice?> ReadPathAsync(
+        string conversationId, string userId, int limit, (string Sql, string? Value) end, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        if (await GetAsync(connection, conversationId, userId, cancellationToken) is null) return null;
+        await using var command = connection.Command(
+            $"""
+            WITH RECURSIVE up(id, parent_id, depth) AS (
+                SELECT id, parent_id, 0 FROM messages WHERE conversation_id = $conversation AND id = {end.Sql}
+                UNION ALL
+                SELECT m.id, m.parent_id, up.depth + 1 FROM up JOIN messages m ON m.conversation_id = $conversation AND m.id = up.parent_id
+                WHERE up.depth < $limit
+            )
+            SELECT {Prefixed("m")}, {PlaceColumns} FROM up JOIN messages m ON m.conversation_id = $conversation AND m.id = up.id
+            ORDER BY up.depth DESC
+            """,
+            ("$conversation", conversationId), ("$end", end.Value), ("$limit", limit));
+        var path = await ReadMessagesAsync(command, cancellationToken);
+        var page = path.Count > limit ? path[1..] : path;
+        return new MessageSlice(page.ConvertAll(p => p.Message), path.Count > limit, page.ConvertAll(p => p.Place));
+    }
+
+    private static async Task<string?> LatestLeafAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string conversationId, string messageId, CancellationToken cancellationToken) =>
+        await ScalarAsync(connection, transaction, LatestLeaf, cancellationToken, ("$conversation", conversationId), ("$start", messageId));
+
+    private static async Task<string?> ScalarAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        await using var command = connection.Command(sql, parameters);
+        command.Transaction = transaction;
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private static async Task TouchAsync(SqliteConnection connection, SqliteTransaction transaction, string conversationId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var touch = connection.Command("UPDATE conversations SET updated_at = MAX(updated_at, $at) WHERE id = $conversation",
+            ("$conversation", conversationId), ("$at", at.ToMs()));
+        touch.Transaction = transaction;
+        await touch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<Conversation?> GetAsync(
+        SqliteConnection connection, string id, string userId, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
         await using var command = connection.Command(
             $"SELECT {ConversationColumns} FROM conversations WHERE id = $id AND user_id = $user", ("$id", id), ("$user", userId));
+        command.Transaction = transaction;
         return (await ReadConversationsAsync(command, cancellationToken)).SingleOrDefault();
     }
 
@@ -110,21 +313,34 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new Conversation(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3), reader.GetTime(4)));
+            list.Add(new Conversation(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3), reader.GetTime(4))
+            {
+                Title = reader.GetNullableString(5),
+                LeafId = reader.GetNullableString(6),
+            });
         }
         return list;
     }
 
-    private static async Task<List<StoredMessage>> ReadMessagesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    /// <summary>Messages, each with its place when the query selects one after the message's columns.</summary>
+    private static async Task<List<PlacedMessage>> ReadMessagesAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
-        var list = new List<StoredMessage>();
+        var list = new List<PlacedMessage>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) list.Add(ReadMessage(reader, 0));
+        var placed = reader.FieldCount > MessageColumnNames.Length;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var place = placed ? new SiblingPlace(reader.GetInt32(MessageColumnNames.Length), reader.GetInt32(MessageColumnNames.Length + 1)) : SiblingPlace.Only;
+            list.Add(new PlacedMessage(ReadMessage(reader, 0), place));
+        }
         return list;
     }
+
+    private static string Prefixed(string alias) => string.Join(", ", MessageColumnNames.Select(c => $"{alias}.{c}"));
 
     private static StoredMessage ReadMessage(SqliteDataReader reader, int first) => new(
         reader.GetString(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetTime(first + 3),
         reader.GetNullableString(first + 4), reader.GetNullableString(first + 5), reader.GetNullableString(first + 6),
-        reader.GetNullableString(first + 7), reader.GetNullableString(first + 8));
+        reader.GetNullableString(first + 7), reader.GetNullableString(first + 8), reader.GetNullableString(first + 9),
+        reader.GetBoolean(first + 10), reader.GetNullableString(first + 11));
 }

@@ -76,14 +76,44 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         await AddColumnIfMissingAsync(connection, "refresh_tokens", "user_agent", "TEXT", cancellationToken);
         await AddColumnIfMissingAsync(connection, "refresh_tokens", "session_started_at", "INTEGER", cancellationToken);
         await AddColumnIfMissingAsync(connection, "users", "persona", "TEXT NOT NULL DEFAULT ''", cancellationToken);
+        foreach (var (table, column, definition, backfill) in TreeColumnsAdded)
+        {
+            await AddColumnIfMissingAsync(connection, table, column, definition, cancellationToken, backfill);
+        }
         foreach (var (column, definition) in CharacterColumnsAdded)
         {
             await AddColumnIfMissingAsync(connection, "characters", column, definition, cancellationToken);
         }
-        await using var characterIndexes = connection.CreateCommand();
-        characterIndexes.CommandText = CharacterSchema;
-        await characterIndexes.ExecuteNonQueryAsync(cancellationToken);
+        await using var addedIndexes = connection.CreateCommand();
+        addedIndexes.CommandText = AddedColumnsSchema;
+        await addedIndexes.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Columns conversations and messages got when conversations became trees (issue 13). Files made before
+    /// hold flat lists: each message's parent is the one before it, the leaf is the last, and a conversation
+    /// whose last message is a user message with a reply id awaits that reply. Each backfill runs in the
+    /// transaction that adds its column, so it runs once.
+    /// </summary>
+    private static readonly (string Table, string Column, string Definition, string? Backfill)[] TreeColumnsAdded =
+    [
+        ("messages", "parent_id", "TEXT", """
+            UPDATE messages SET parent_id =
+                (SELECT p.id FROM messages p WHERE p.conversation_id = messages.conversation_id AND p.position = messages.position - 1)
+            """),
+        ("messages", "edited", "INTEGER NOT NULL DEFAULT 0", null),
+        ("messages", "request_id", "TEXT", null),
+        ("conversations", "title", "TEXT", null),
+        ("conversations", "leaf_id", "TEXT", """
+            UPDATE conversations SET leaf_id =
+                (SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.position DESC LIMIT 1)
+            """),
+        ("conversations", "awaiting_reply_id", "TEXT", """
+            UPDATE conversations SET awaiting_reply_id =
+                (SELECT m.reply_id FROM messages m WHERE m.conversation_id = conversations.id AND m.sender = 'user'
+                 AND m.position = (SELECT MAX(l.position) FROM messages l WHERE l.conversation_id = conversations.id))
+            """),
+    ];
 
     /// <summary>Columns characters got with user-made characters (issue 14); files made before get them with these defaults.</summary>
     private static readonly (string Column, string Definition)[] CharacterColumnsAdded =
@@ -98,10 +128,12 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
     ];
 
     /// <summary>
-    /// What the catalogue needs, made once the columns exist. The search table is filled for characters
+    /// What the message tree and the catalogue need, made once the columns exist. The search table is filled for characters
     /// stored before it existed; the stores keep it current from then on.
     /// </summary>
-    private const string CharacterSchema = """
+    private const string AddedColumnsSchema = """
+        CREATE INDEX IF NOT EXISTS messages_by_parent ON messages (conversation_id, parent_id, position);
+        CREATE INDEX IF NOT EXISTS conversations_awaiting ON conversations (awaiting_reply_id) WHERE awaiting_reply_id IS NOT NULL;
         CREATE INDEX IF NOT EXISTS characters_by_owner ON characters (owner_id, deleted_at);
         CREATE INDEX IF NOT EXISTS characters_newest ON characters (created_at DESC, id DESC);
         CREATE INDEX IF NOT EXISTS characters_popular ON characters (conversations_started DESC, id DESC);
@@ -128,7 +160,7 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
     /// The write lock taken first makes the look-then-alter safe when several nodes start at once.
     /// </summary>
     private static async Task AddColumnIfMissingAsync(
-        SqliteConnection connection, string table, string column, string definition, CancellationToken cancellationToken)
+        SqliteConnection connection, string table, string column, string definition, CancellationToken cancellationToken, string? backfill = null)
     {
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var exists = connection.CreateCommand();
@@ -140,6 +172,11 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
             alter.Transaction = transaction;
             alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
             await alter.ExecuteNonQueryAsync(cancellationToken);
+            if (backfill is not null)
+            {
+                alter.CommandText = backfill;
+                await alter.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
         await transaction.CommitAsync(cancellationToken);
     }
@@ -216,7 +253,10 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
             user_id TEXT NOT NULL,
             character_id TEXT NOT NULL,
             created_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL
+            updated_at INTEGER NOT NULL,
+            title TEXT,
+            leaf_id TEXT,
+            awaiting_reply_id TEXT
         );
         CREATE INDEX IF NOT EXISTS conversations_by_user ON conversations (user_id, updated_at DESC);
         CREATE TABLE IF NOT EXISTS messages (
@@ -231,6 +271,9 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
             in_reply_to TEXT,
             status TEXT,
             error TEXT,
+            parent_id TEXT,
+            edited INTEGER NOT NULL DEFAULT 0,
+            request_id TEXT,
             PRIMARY KEY (conversation_id, position)
         );
         CREATE UNIQUE INDEX IF NOT EXISTS messages_by_id ON messages (conversation_id, id);

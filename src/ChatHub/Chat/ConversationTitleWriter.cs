@@ -1,0 +1,64 @@
+using ChatHub.Conversations;
+using ChatHub.Llm;
+using Microsoft.Extensions.AI;
+
+namespace ChatHub.Chat;
+
+/// <summary>
+/// Names a conversation after its first exchange: a short request to the model with a small token budget,
+/// in the background once the reply is stored, so it never delays a reply. When the model gives nothing
+/// usable the start of the first user message is the title. A title the user set first is never overwritten.
+/// </summary>
+public sealed partial class ConversationTitleWriter(
+    IConversationStore conversations,
+    IChatClient model,
+    ConversationNotices notices,
+    ILogger<ConversationTitleWriter> logger)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>Starts writing the title and returns at once; <see cref="Pending"/> completes when it is stored (or given up).</summary>
+    /// <param name="leaf">The first exchange's reply, the conversation's leaf.</param>
+    public void Start(Conversation conversation, string userText, StoredMessage leaf) => Pending = Task.Run(() => WriteAsync(conversation, userText, leaf));
+
+    /// <summary>The title last started, for a host that waits for it.</summary>
+    public Task Pending { get; private set; } = Task.CompletedTask;
+
+    private async Task WriteAsync(Conversation conversation, string userText, StoredMessage leaf)
+    {
+        try
+        {
+            var title = await AskAsync(userText, leaf.Text) ?? ConversationMapping.Shorten(userText, ConversationTitles.MaxChars);
+            if (await conversations.SetTitleAsync(conversation.Id, conversation.UserId, title, onlyIfUntitled: true, CancellationToken.None))
+            {
+                await notices.UpdatedAsync(conversation with { Title = title }, leaf);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogNotStored(logger, ex, conversation.Id);
+        }
+    }
+
+    private async Task<string?> AskAsync(string userText, string replyText)
+    {
+        var request = TitlePrompt.Build(userText, replyText);
+        try
+        {
+            using var patience = new CancellationTokenSource(Patience);
+            var answer = await model.GetResponseAsync(request.Messages, request.Options, patience.Token);
+            return TitlePrompt.Read(answer.Text);
+        }
+        catch (Exception ex)
+        {
+            LogModelFailed(logger, ex);
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "The model wrote no title; the start of the first message is the title")]
+    private static partial void LogModelFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "The title of conversation {ConversationId} could not be stored")]
+    private static partial void LogNotStored(ILogger logger, Exception exception, string conversationId);
+}
