@@ -30,6 +30,20 @@ public sealed record MessageDto
     public string? InReplyTo { get; init; }
     /// <summary>For failed ai messages, when known: why (<c>interrupted</c>: the node writing it stopped before it ended).</summary>
     public string? Error { get; init; }
+    /// <summary>For ai messages the model was asked for: what the reply cost.</summary>
+    public UsageDto? Usage { get; init; }
+}
+
+/// <summary>
+/// A reply's tokens: the endpoint's own count when it sent one, else counted with the o200k_base tokenizer;
+/// the model that wrote it; the milliseconds from the message reaching the service to the first text (null when none came).
+/// </summary>
+public sealed record UsageDto
+{
+    public required int PromptTokens { get; init; }
+    public required int CompletionTokens { get; init; }
+    public required string Model { get; init; }
+    public int? TimeToFirstTokenMs { get; init; }
 }
 
 public sealed record ConversationSnapshot

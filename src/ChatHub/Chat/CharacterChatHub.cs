@@ -4,6 +4,7 @@ using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Observability;
 using ChatHub.Quotas;
+using ChatHub.Usage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ public sealed class CharacterChatHub(
     ReplySlots replies,
     ReplyTurns turns,
     IQuotaService quotas,
+    UsageLedger usage,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
     TimeProvider clock) : Hub<IChatHubClient>, IChatHub
@@ -35,8 +37,9 @@ public sealed class CharacterChatHub(
         var group = ChatGroups.Conversation(conversation.Id);
 
         var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, text, clock.UtcNowMs(), request.ClientMessageId, ReplyId: Ids.New());
-        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { ReceivedAt = received, MaxTokens = quotas.MaxTokensFor(Context.User!) };
-        var refusal = await quotas.TryTakeMessageAsync(Context.User!);
+        var run = new ReplyRun(conversation.Id, userId, message.ReplyId!, message.Id) { ReceivedAt = received, MaxTokens = quotas.MaxTokensFor(Context.User!), Role = Context.User!.Role() };
+        // Past a token budget nothing is written and the model is not asked.
+        var refusal = await usage.RefusalAsync(Context.User!, Context.ConnectionAborted) ?? await quotas.TryTakeMessageAsync(Context.User!);
         ReplySlot? slot = null;
         if (refusal is null) (slot, refusal) = await replies.TryTakeAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
         if (slot is null)

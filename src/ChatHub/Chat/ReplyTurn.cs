@@ -76,6 +76,7 @@ public sealed partial class ReplyTurn
             ? history.Messages
             : [.. history.Messages.Append(_message).TakeLast(limit)];
         var request = _services.Prompts.Build(character, messages, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token));
+        Run.Tokens.Asked(request.Messages, _services.ModelName);
         var pieces = _services.Model.GetStreamingResponseAsync(request.Messages, request.Options, Run.Token).GetAsyncEnumerator(Run.Token);
         try
         {
@@ -102,7 +103,11 @@ public sealed partial class ReplyTurn
             // However the model stops, what it wrote goes out before the reply is stored.
             try
             {
-                for (var more = asked.HasFirst; more; more = await pieces.MoveNextAsync()) deltas.Add(pieces.Current.Text);
+                for (var more = asked.HasFirst; more; more = await pieces.MoveNextAsync())
+                {
+                    Run.Tokens.Observe(pieces.Current, _services.Clock.GetTimestamp());
+                    deltas.Add(pieces.Current.Text);
+                }
                 Run.MarkWritten();
             }
             catch

@@ -10,7 +10,7 @@ public sealed record Conversation(
 /// <summary>
 /// One element of a conversation's <c>messages</c> array. A user message carries the client's
 /// id and the id its reply will get; a reply carries the message it answers, how it ended and,
-/// for some failures, why (<see cref="Contracts.MessageValues.ErrorInterrupted"/>).
+/// for some failures, why (<see cref="Contracts.MessageValues.ErrorInterrupted"/>), and what it cost.
 /// </summary>
 public sealed record StoredMessage(
     string Id,
@@ -21,7 +21,8 @@ public sealed record StoredMessage(
     string? ReplyId = null,
     string? InReplyTo = null,
     string? Status = null,
-    string? Error = null);
+    string? Error = null,
+    Usage.ReplyUsage? Usage = null);
 
 /// <summary>A user message whose reply was never stored: its node stopped while writing it.</summary>
 public sealed record UnansweredMessage(string ConversationId, StoredMessage Message);

@@ -92,5 +92,6 @@ public static class ConversationMapping
         ClientMessageId = m.ClientMessageId,
         InReplyTo = m.InReplyTo,
         Error = m.Error,
+        Usage = m.Usage is { } u ? new UsageDto { PromptTokens = u.PromptTokens, CompletionTokens = u.CompletionTokens, Model = u.Model, TimeToFirstTokenMs = u.TimeToFirstTokenMs } : null,
     };
 }

@@ -38,6 +38,7 @@ public sealed class ChatMetrics
     private readonly Histogram<double> _pace;
     private readonly Counter<long> _deltas;
     private readonly Counter<long> _modelFailures;
+    private readonly Counter<long> _tokens;
 
     public ChatMetrics(IMeterFactory meterFactory, TimeProvider clock)
     {
@@ -52,6 +53,7 @@ public sealed class ChatMetrics
         _pace = meter.CreateHistogram<double>("characterchat.reply.deltas_per_second", "{delta}/s", "A reply's pace: deltas sent per second after its first (pieces merged under Chat:DeltaWindowMs count once).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PaceBuckets });
         _deltas = meter.CreateCounter<long>("characterchat.reply.deltas", "{delta}", "ReplyDelta events sent to conversation groups.");
+        _tokens = meter.CreateCounter<long>("characterchat.tokens", "{token}", "Tokens replies used, by role, model and type (prompt or completion).");
         _modelFailures = meter.CreateCounter<long>("characterchat.model.failures", "{failure}", "Replies the model could not start (retries, first-token limit and circuit breaker exhausted).");
     }
 
@@ -62,6 +64,12 @@ public sealed class ChatMetrics
     public void MessageReceived() => _messages.Add(1);
 
     public void ModelFailed() => _modelFailures.Add(1);
+
+    public void TokensUsed(string role, string model, int promptTokens, int completionTokens)
+    {
+        _tokens.Add(promptTokens, new("role", role), new("model", model), new("type", "prompt"));
+        _tokens.Add(completionTokens, new("role", role), new("model", model), new("type", "completion"));
+    }
 
     /// <summary>Counts the reply and opens its span; dispose the result when the reply is over.</summary>
     public ReplyTelemetry ReplyStarted(ReplyRun run)

@@ -2,6 +2,7 @@ using ChatHub.Accounts.Lockout;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Chat;
 using ChatHub.Quotas;
+using ChatHub.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,6 +58,7 @@ public static class ScaleOutExtensions
         services.AddSingleton<InMemoryRateLimitPartitions>();
         services.Replace(ServiceDescriptor.Singleton<IRateLimitPartitions, RedisRateLimitPartitions>());
         services.Replace(ServiceDescriptor.Singleton<IAttemptCounter, RedisAttemptCounter>());
+        services.Replace(ServiceDescriptor.Singleton<IUsageCounter, RedisUsageCounter>());
 
         if (string.IsNullOrEmpty(builder.Configuration["DataProtection:KeysPath"]))
         {

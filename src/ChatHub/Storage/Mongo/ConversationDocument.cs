@@ -73,6 +73,9 @@ internal sealed class MessageDocument
     [BsonElement("error"), BsonIgnoreIfNull]
     public string? Error { get; set; }
 
+    [BsonElement("usage"), BsonIgnoreIfNull]
+    public ReplyUsageDocument? Usage { get; set; }
+
     public static MessageDocument From(StoredMessage message) => new()
     {
         Id = ObjectId.Parse(message.Id),
@@ -84,6 +87,7 @@ internal sealed class MessageDocument
         InReplyTo = message.InReplyTo is null ? null : ObjectId.Parse(message.InReplyTo),
         Status = message.Status,
         Error = message.Error,
+        Usage = ReplyUsageDocument.From(message.Usage),
     };
 
     public StoredMessage ToStoredMessage() => new(
@@ -95,5 +99,6 @@ internal sealed class MessageDocument
         ReplyId?.ToString(),
         InReplyTo?.ToString(),
         Status,
-        Error);
+        Error,
+        Usage?.ToReplyUsage());
 }

@@ -69,7 +69,7 @@ public sealed class SqliteAppendBatcher : IDisposable
             $"""
             INSERT INTO messages (conversation_id, position, {SqliteConversationStore.MessageColumns})
             SELECT $conversation, COALESCE((SELECT MAX(position) FROM messages WHERE conversation_id = $conversation), -1) + 1,
-                   $id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status, $error
+                   $id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status, $error, $usage
             WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND ($user IS NULL OR user_id = $user))
             ON CONFLICT DO NOTHING
             """);
@@ -82,7 +82,7 @@ public sealed class SqliteAppendBatcher : IDisposable
             var (p, m) = (batch[i], batch[i].Message);
             insert.Bind(("$conversation", p.ConversationId), ("$user", p.UserId), ("$id", m.Id), ("$sender", m.Sender), ("$message", m.Text),
                 ("$timestamp", m.Timestamp.ToMs()), ("$client", m.ClientMessageId), ("$reply", m.ReplyId),
-                ("$inReplyTo", m.InReplyTo), ("$status", m.Status), ("$error", m.Error));
+                ("$inReplyTo", m.InReplyTo), ("$status", m.Status), ("$error", m.Error), ("$usage", SqliteUsageColumn.Write(m.Usage)));
             appended[i] = insert.ExecuteNonQuery() == 1;
             if (!appended[i]) continue;
             touch.Bind(("$conversation", p.ConversationId), ("$timestamp", m.Timestamp.ToMs()));

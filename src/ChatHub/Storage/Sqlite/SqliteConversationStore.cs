@@ -6,7 +6,7 @@ namespace ChatHub.Storage.Sqlite;
 public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatcher appends) : IConversationStore
 {
     private const string ConversationColumns = "id, user_id, character_id, created_at, updated_at";
-    internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status, error";
+    internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status, error, usage";
 
     public async Task CreateAsync(Conversation c, CancellationToken cancellationToken)
     {
@@ -126,5 +126,5 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
     private static StoredMessage ReadMessage(SqliteDataReader reader, int first) => new(
         reader.GetString(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetTime(first + 3),
         reader.GetNullableString(first + 4), reader.GetNullableString(first + 5), reader.GetNullableString(first + 6),
-        reader.GetNullableString(first + 7), reader.GetNullableString(first + 8));
+        reader.GetNullableString(first + 7), reader.GetNullableString(first + 8), SqliteUsageColumn.Read(reader.GetNullableString(first + 9)));
 }
