@@ -48,6 +48,7 @@ public static class ChatHubApp
             .MapCharacters()
             .MapConversations()
             .MapChat()
+            .MapUsage()
             .MapWeb();
         return app;
     }

@@ -28,16 +28,15 @@ public sealed class UsageLedger(IUsageStore store, UsageFlusher flusher, IUsageC
         ];
     }
 
-    /// <summary>The month's rows (read here anyway) and the budget they leave.</summary>
-    public async Task<(Budget Budget, IReadOnlyList<UsageAmount> Month)> BudgetAsync(string userId, string role, CancellationToken cancellationToken)
+    /// <summary>The budget that this month's rows (from <see cref="ReadAsync"/>) leave the user.</summary>
+    public async Task<Budget> BudgetAsync(string userId, string role, IReadOnlyList<UsageAmount> month)
     {
         var quota = quotas.Value.For(role);
         var today = clock.Today();
-        var month = await ReadAsync(userId, UsageDays.MonthStart(today), today, cancellationToken);
         var (day, total) = (month.Where(a => a.Day == today).Sum(a => a.TotalTokens), month.Sum(a => a.TotalTokens));
         // Another node's replies of the last few seconds are in the live counter before they are in the store.
         if (await counter.ReadAsync(userId, today) is { } live) (day, total) = (Math.Max(day, live.Day), Math.Max(total, live.Month));
-        return (new Budget(today, day, total, quota.TokensPerDay, quota.TokensPerMonth), month);
+        return new Budget(today, day, total, quota.TokensPerDay, quota.TokensPerMonth);
     }
 
     /// <summary>
@@ -48,7 +47,9 @@ public sealed class UsageLedger(IUsageStore store, UsageFlusher flusher, IUsageC
     {
         var quota = quotas.Value.For(user.Role());
         if (quota.TokensPerDay is null && quota.TokensPerMonth is null) return null;
-        var (budget, _) = await BudgetAsync(user.UserId(), user.Role(), cancellationToken);
+        var today = clock.Today();
+        var month = await ReadAsync(user.UserId(), UsageDays.MonthStart(today), today, cancellationToken);
+        var budget = await BudgetAsync(user.UserId(), user.Role(), month);
         if (budget.LeftToday == 0)
         {
             return $"You have used today's budget of {budget.TokensPerDay:N0} tokens. It resets at {UsageDays.DayResetsAt(budget.Today):yyyy-MM-dd HH:mm} UTC.";
