@@ -15,16 +15,26 @@ public sealed partial class UsageFlusher(IUsageStore store, IOptions<UsageOption
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private Dictionary<(string UserId, DateOnly Day, string Model), UsageAmount> _pending = [];
     private IReadOnlyCollection<UsageAmount> _writing = [];
+    private long _flushes;
 
     public void Add(UsageAmount amount)
     {
         lock (_lock) Merge(_pending, amount);
     }
 
-    /// <summary>The user's amounts this node has not stored yet (those being written included).</summary>
-    public IReadOnlyList<UsageAmount> PendingFor(string userId)
+    /// <summary>
+    /// Goes up by one when a batch starts being written and again when it is done (odd while writing): a reader
+    /// whose store read did not begin and end on the same even value may have seen a batch twice or not at all.
+    /// </summary>
+    public long Flushes
     {
-        lock (_lock) return [.. _pending.Values.Concat(_writing).Where(a => a.UserId == userId)];
+        get { lock (_lock) return _flushes; }
+    }
+
+    /// <summary>The user's amounts this node has not stored yet (those being written included), and <see cref="Flushes"/> as they were.</summary>
+    public (IReadOnlyList<UsageAmount> Amounts, long Flushes) PendingFor(string userId)
+    {
+        lock (_lock) return ([.. _pending.Values.Concat(_writing).Where(a => a.UserId == userId)], _flushes);
     }
 
     /// <summary>Stores what has gathered; a failure keeps it for the next flush.</summary>
@@ -38,19 +48,21 @@ public sealed partial class UsageFlusher(IUsageStore store, IOptions<UsageOption
                 if (_pending.Count == 0) return;
                 _writing = _pending.Values;
                 _pending = [];
+                _flushes++;
             }
             try
             {
                 await store.AddAsync([.. _writing], cancellationToken);
+                lock (_lock) (_flushes, _writing) = (_flushes + 1, []);
             }
             catch (Exception ex)
             {
                 LogFlushFailed(logger, ex, _writing.Count);
-                lock (_lock) foreach (var amount in _writing) Merge(_pending, amount);
-            }
-            finally
-            {
-                lock (_lock) _writing = [];
+                lock (_lock)
+                {
+                    foreach (var amount in _writing) Merge(_pending, amount);
+                    (_flushes, _writing) = (_flushes + 1, []);
+                }
             }
         }
         finally

@@ -19,10 +19,19 @@ public sealed class UsageLedger(IUsageStore store, UsageFlusher flusher, IUsageC
     /// <summary>The user's rows from <paramref name="from"/> to today, with what this node has not stored yet added in.</summary>
     public async Task<IReadOnlyList<UsageAmount>> ReadAsync(string userId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var stored = await store.ReadAsync(userId, from, to, cancellationToken);
+        // A batch written while the store is read could be counted twice or not at all: read again once it is done.
+        IReadOnlyList<UsageAmount> stored, pending;
+        for (var attempt = 0; ; attempt++)
+        {
+            var flushes = flusher.Flushes;
+            stored = await store.ReadAsync(userId, from, to, cancellationToken);
+            (pending, var after) = flusher.PendingFor(userId);
+            if ((after == flushes && flushes % 2 == 0) || attempt == 20) break;
+            await Task.Delay(TimeSpan.FromMilliseconds(5), clock, cancellationToken);
+        }
         return
         [
-            .. stored.Concat(flusher.PendingFor(userId).Where(a => a.Day >= from && a.Day <= to))
+            .. stored.Concat(pending.Where(a => a.Day >= from && a.Day <= to))
                 .GroupBy(a => (a.Day, a.Model))
                 .Select(g => g.Aggregate((x, y) => x with { PromptTokens = x.PromptTokens + y.PromptTokens, CompletionTokens = x.CompletionTokens + y.CompletionTokens, Replies = x.Replies + y.Replies })),
         ];
