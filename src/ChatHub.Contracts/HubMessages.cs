@@ -37,6 +37,20 @@ public sealed record MessageDto
     public int SiblingCount { get; init; } = 1;
     /// <summary>True for a character's message whose text the user replaced; absent otherwise.</summary>
     public bool? Edited { get; init; }
+    /// <summary>For ai messages the model was asked for: what the reply cost.</summary>
+    public UsageDto? Usage { get; init; }
+}
+
+/// <summary>
+/// A reply's tokens: the endpoint's own count when it sent one, else counted with the o200k_base tokenizer;
+/// the model that wrote it; the milliseconds from the message reaching the service to the first text (null when none came).
+/// </summary>
+public sealed record UsageDto
+{
+    public required int PromptTokens { get; init; }
+    public required int CompletionTokens { get; init; }
+    public required string Model { get; init; }
+    public int? TimeToFirstTokenMs { get; init; }
 }
 
 public sealed record ConversationSnapshot

@@ -22,6 +22,8 @@ public static partial class Routes
     public const string MySessionsRevokeOthers = "/api/me/sessions/revoke-others";
     public const string DeleteAccountConfirm = "/api/auth/delete-account/confirm";
     public const string AdminUsers = "/api/admin/users";
+    public const string MyUsage = "/api/me/usage";
+    public const string AdminUsage = "/api/admin/usage";
     public const string Characters = "/api/characters";
     public const string Conversations = "/api/conversations";
     public const string HealthLive = "/health/live";

@@ -9,6 +9,7 @@ using ChatHub.Observability;
 using ChatHub.Quotas;
 using ChatHub.ScaleOut;
 using ChatHub.Storage;
+using ChatHub.Usage;
 using ChatHub.Web;
 
 namespace ChatHub;
@@ -29,6 +30,7 @@ public static class ChatHubApp
             .AddCharacters()
             .AddConversations()
             .AddLlm()
+            .AddUsage()
             .AddChat()
             .AddScaleOut();
         configure?.Invoke(builder);
@@ -46,6 +48,7 @@ public static class ChatHubApp
             .MapCharacters()
             .MapConversations()
             .MapChat()
+            .MapUsage()
             .MapWeb();
         return app;
     }

@@ -4,6 +4,7 @@ using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Observability;
 using ChatHub.Quotas;
+using ChatHub.Usage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public sealed class CharacterChatHub(
     ReplyTurns turns,
     ConversationNotices notices,
     IQuotaService quotas,
+    UsageLedger usage,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
     TimeProvider clock) : Hub<IChatHubClient>, IChatHub
@@ -233,11 +235,13 @@ public sealed class CharacterChatHub(
     }
 
     /// <summary>
-    /// The conversation's reply slot, then a message from the caller's quota. The slot first: a call refused because a
+    /// Within the caller's token budget, the conversation's reply slot, then a message from the caller's quota. The slot first: a call refused because a
     /// reply is still running was never sent, so it takes no quota; the slot is given back if the quota refuses.
     /// </summary>
     private async Task<(ReplySlot? Slot, string? Refusal)> TakeSlotAsync(ReplyRun run)
     {
+        // Past a token budget nothing is written and the model is not asked.
+        if (await usage.RefusalAsync(Context.User!, Context.ConnectionAborted) is { } overBudget) return (null, overBudget);
         var (slot, refusal) = await replies.TryTakeAsync(run, quotas.ConcurrentRepliesFor(Context.User!));
         if (slot is null || await quotas.TryTakeMessageAsync(Context.User!) is not { } tooFast) return (slot, refusal);
         await slot.DisposeAsync();
@@ -267,6 +271,7 @@ public sealed class CharacterChatHub(
         {
             ReceivedAt = received ?? clock.GetTimestamp(),
             MaxTokens = quotas.MaxTokensFor(Context.User!),
+            Role = Context.User!.Role(),
             RequestId = requestId,
             Place = place ?? SiblingPlace.Only,
         };

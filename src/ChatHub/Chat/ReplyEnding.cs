@@ -2,6 +2,7 @@ using ChatHub.Contracts;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Observability;
+using ChatHub.Usage;
 using Microsoft.AspNetCore.SignalR;
 
 namespace ChatHub.Chat;
@@ -18,6 +19,7 @@ public sealed partial class ReplyEnding(
     IHubContext<CharacterChatHub, IChatHubClient> hub,
     IConversationStore conversations,
     ChatMetrics metrics,
+    UsageRecorder usage,
     TimeProvider clock,
     ILogger<ReplyEnding> logger)
 {
@@ -30,6 +32,7 @@ public sealed partial class ReplyEnding(
         if (run.Cut == CutReason.Shutdown) failure ??= "The service restarted while the character was replying.";
         StoredMessage? stored = null;
         var storedBefore = false;
+        var cost = run.Tokens.Finish(text, run.ReceivedAt, clock);
         try
         {
             // Every user message that asked for a reply gets one stored, a failed one too (even with no text):
@@ -51,7 +54,7 @@ public sealed partial class ReplyEnding(
                 else
                 {
                     var reply = new StoredMessage(run.ReplyId, MessageValues.SenderAi, text, clock.UtcNowMs(), InReplyTo: run.InReplyTo, Status: status,
-                        Error: failure is null ? null : error, ParentId: run.InReplyTo, RequestId: run.RequestId);
+                        Error: failure is null ? null : error, ParentId: run.InReplyTo, RequestId: run.RequestId, Usage: cost);
                     if (await conversations.AppendReplyAsync(run.ConversationId, reply, CancellationToken.None)) stored = reply;
                     else storedBefore = true;
                 }
@@ -62,6 +65,8 @@ public sealed partial class ReplyEnding(
             LogNotStored(logger, ex, run.ReplyId);
             failure ??= "The reply could not be saved. Please try again.";
         }
+        // Spent however the reply ended; counted before its slot is free, so the next message's budget check sees it.
+        if (cost is not null) await usage.RecordAsync(run.UserId, run.Role, cost);
         metrics.ReplyEnded(telemetry, run.Cut, failure);
         return new ReplyOutcome(run, text, stored, failure, storedBefore);
     }

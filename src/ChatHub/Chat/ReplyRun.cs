@@ -1,6 +1,8 @@
 using System.Text;
+using ChatHub.Accounts;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
+using ChatHub.Usage;
 
 namespace ChatHub.Chat;
 
@@ -40,6 +42,12 @@ public sealed class ReplyRun(string conversationId, string userId, string replyI
 
     /// <summary>The most tokens the user's role allows this reply.</summary>
     public int MaxTokens { get; init; } = int.MaxValue;
+
+    /// <summary>The user's role when they asked: usage metrics are counted by it.</summary>
+    public string Role { get; init; } = Roles.Free;
+
+    /// <summary>What the reply costs, gathered as it is written.</summary>
+    public ReplyTokens Tokens { get; } = new();
     public CancellationToken Token => _cancellation.Token;
 
     public CutReason Cut

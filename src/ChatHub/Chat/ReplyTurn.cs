@@ -88,6 +88,7 @@ public sealed partial class ReplyTurn
         IReadOnlyList<StoredMessage> messages = _prompt.Pending is { } pending ? [.. history.Messages.Append(pending).TakeLast(limit)] : history.Messages;
         _firstExchange = _prompt.Pending is not null && !history.HasMore && history.Messages.All(m => m.Sender != MessageValues.SenderUser);
         var request = _services.Prompts.Build(character, messages, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token), continuing: Run.Continues is not null);
+        Run.Tokens.Asked(request.Messages, _services.ModelName);
         var pieces = _services.Model.GetStreamingResponseAsync(request.Messages, request.Options, Run.Token).GetAsyncEnumerator(Run.Token);
         try
         {
@@ -114,7 +115,11 @@ public sealed partial class ReplyTurn
             // However the model stops, what it wrote goes out before the reply is stored.
             try
             {
-                for (var more = asked.HasFirst; more; more = await pieces.MoveNextAsync()) deltas.Add(pieces.Current.Text);
+                for (var more = asked.HasFirst; more; more = await pieces.MoveNextAsync())
+                {
+                    Run.Tokens.Observe(pieces.Current, _services.Clock.GetTimestamp());
+                    deltas.Add(pieces.Current.Text);
+                }
                 Run.MarkWritten();
             }
             catch

@@ -18,6 +18,7 @@ public sealed class ReplyTurns(
     PromptBuilder prompts,
     UserPersonas personas,
     IChatClient model,
+    IOptions<LlmOptions> llm,
     IReplyRegistry registry,
     ReplyEnding ending,
     ConversationNotices notices,
@@ -33,6 +34,7 @@ public sealed class ReplyTurns(
     internal PromptBuilder Prompts => prompts;
     internal UserPersonas Personas => personas;
     internal IChatClient Model => model;
+    internal string ModelName => string.IsNullOrWhiteSpace(llm.Value.Endpoint) ? SimulatedChatClient.ModelId : llm.Value.Model!;
     internal IReplyRegistry Registry => registry;
     internal ReplyEnding Ending => ending;
     internal ConversationNotices Notices => notices;

@@ -17,7 +17,7 @@ public sealed record Conversation(
 /// <summary>
 /// One message of a conversation's tree. A user message carries the client's id and the id its reply
 /// will get; a reply carries the message it answers, how it ended and, for some failures, why
-/// (<see cref="Contracts.MessageValues.ErrorInterrupted"/>). Alternatives share a parent.
+/// (<see cref="Contracts.MessageValues.ErrorInterrupted"/>), and what it cost. Alternatives share a parent.
 /// </summary>
 /// <param name="ParentId">The message this one follows; null for a first message (a greeting and its alternatives are all first messages).</param>
 /// <param name="Edited">A character's message whose text the user replaced.</param>
@@ -34,7 +34,8 @@ public sealed record StoredMessage(
     string? Error = null,
     string? ParentId = null,
     bool Edited = false,
-    string? RequestId = null);
+    string? RequestId = null,
+    Usage.ReplyUsage? Usage = null);
 
 /// <summary>Where a message stands among its alternatives (the messages with its parent), in the order they were written.</summary>
 public sealed record SiblingPlace(int Index, int Count)

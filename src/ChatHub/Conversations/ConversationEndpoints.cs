@@ -159,6 +159,7 @@ public static class ConversationMapping
         SiblingIndex = (place ?? SiblingPlace.Only).Index,
         SiblingCount = (place ?? SiblingPlace.Only).Count,
         Edited = m.Edited ? true : null,
+        Usage = m.Usage is { } u ? new UsageDto { PromptTokens = u.PromptTokens, CompletionTokens = u.CompletionTokens, Model = u.Model, TimeToFirstTokenMs = u.TimeToFirstTokenMs } : null,
     };
 
     public static MessageDto[] ToDtos(this MessageSlice slice) => [.. slice.Placed.Select(ToDto)];

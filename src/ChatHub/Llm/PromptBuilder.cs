@@ -4,7 +4,6 @@ using ChatHub.Contracts;
 using ChatHub.Conversations;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using Microsoft.ML.Tokenizers;
 
 namespace ChatHub.Llm;
 
@@ -14,11 +13,7 @@ namespace ChatHub.Llm;
 /// </summary>
 public sealed class PromptBuilder(IOptions<LlmOptions> options)
 {
-    // Chat formats wrap every message in a few tokens of role markup that its text does not show.
-    private const int TokensPerMessage = 4;
-
-    // Loading the encoding's vocabulary is costly; one instance is thread-safe and serves every request.
-    private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
+    private const int TokensPerMessage = TokenCounter.TokensPerMessage;
 
     /// <summary>Ends the prompt of a continued reply, whose partial text is the history's last message.</summary>
     public const string ContinueInstruction = "Continue your last message from exactly where it stopped, without repeating any of it.";
@@ -93,7 +88,7 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
         });
     }
 
-    internal static int CountTokens(string text) => Tokenizer.Value.CountTokens(text) + TokensPerMessage;
+    internal static int CountTokens(string text) => TokenCounter.Count(text) + TokensPerMessage;
 
     private static int MostTokens(string text) => Encoding.UTF8.GetByteCount(text) + TokensPerMessage;
 

@@ -40,6 +40,7 @@ public sealed class ChatMetrics
     private readonly Counter<long> _modelFailures;
     private readonly Counter<long> _slowConnectionsClosed;
     private readonly UpDownCounter<long> _queuedBytes;
+    private readonly Counter<long> _tokens;
 
     public ChatMetrics(IMeterFactory meterFactory, TimeProvider clock)
     {
@@ -56,6 +57,7 @@ public sealed class ChatMetrics
         _deltas = meter.CreateCounter<long>("characterchat.reply.deltas", "{delta}", "ReplyDelta events sent to conversation groups.");
         _queuedBytes = meter.CreateUpDownCounter<long>("characterchat.hub.queued_bytes", "By", "Bytes of hub messages waiting for connections whose sockets have not taken the earlier ones yet.");
         _slowConnectionsClosed = meter.CreateCounter<long>("characterchat.hub.slow_connections_closed", "{connection}", "Hub connections closed because more than Chat:ConnectionQueueBytes waited for their socket.");
+        _tokens = meter.CreateCounter<long>("characterchat.tokens", "{token}", "Tokens replies used, by role, model and type (prompt or completion).");
         _modelFailures = meter.CreateCounter<long>("characterchat.model.failures", "{failure}", "Replies the model could not start (retries, first-token limit and circuit breaker exhausted).");
     }
 
@@ -72,6 +74,12 @@ public sealed class ChatMetrics
     public void Queued(long bytes)
     {
         if (bytes != 0) _queuedBytes.Add(bytes);
+    }
+
+    public void TokensUsed(string role, string model, int promptTokens, int completionTokens)
+    {
+        _tokens.Add(promptTokens, new("role", role), new("model", model), new("type", "prompt"));
+        _tokens.Add(completionTokens, new("role", role), new("model", model), new("type", "completion"));
     }
 
     /// <summary>Counts the reply and opens its span; dispose the result when the reply is over.</summary>

@@ -25,6 +25,14 @@ public sealed class RoleQuota
     /// <summary>Characters the user may own (deleted ones do not count); unset (empty) for no limit.</summary>
     [Range(0, 1_000_000)]
     public int? Characters { get; set; }
+
+    /// <summary>Prompt and reply tokens the user may use in a UTC day; unset (empty) for no limit.</summary>
+    [Range(1, long.MaxValue)]
+    public long? TokensPerDay { get; set; }
+
+    /// <summary>Prompt and reply tokens the user may use in a UTC month; unset (empty) for no limit.</summary>
+    [Range(1, long.MaxValue)]
+    public long? TokensPerMonth { get; set; }
 }
 
 /// <summary>The <c>Quotas</c> configuration section: <c>Quotas:Free</c>, <c>Quotas:Paid</c>, <c>Quotas:Admin</c>.</summary>
@@ -32,9 +40,11 @@ public sealed class QuotaOptions : IValidatableObject
 {
     public const string Section = "Quotas";
 
-    public RoleQuota Free { get; set; } = new() { MessagesPerMinute = 20, ConcurrentReplies = 1, MaxTokens = 500, Conversations = 20, Characters = 10 };
+    public RoleQuota Free { get; set; } = new() { MessagesPerMinute = 20, ConcurrentReplies = 1, MaxTokens = 500, Conversations = 20, Characters = 10,
+        TokensPerDay = 50_000, TokensPerMonth = 1_000_000 };
 
-    public RoleQuota Paid { get; set; } = new() { MessagesPerMinute = 60, ConcurrentReplies = 3, MaxTokens = 2000, Conversations = 200, Characters = 100 };
+    public RoleQuota Paid { get; set; } = new() { MessagesPerMinute = 60, ConcurrentReplies = 3, MaxTokens = 2000, Conversations = 200, Characters = 100,
+        TokensPerDay = 500_000, TokensPerMonth = 10_000_000 };
 
     public RoleQuota Admin { get; set; } = new() { MessagesPerMinute = 600, ConcurrentReplies = 10, MaxTokens = 4096, Conversations = null, Characters = null };
 

@@ -12,6 +12,8 @@ public sealed class RedisKeys(string prefix)
     public RedisKey Reply(string replyId) => $"{Prefix}:reply:{replyId}";
     public RedisKey ReplyText(string replyId) => $"{Prefix}:reply:{replyId}:text";
     public RedisKey ActiveReplies => $"{Prefix}:active";
+    /// <summary>A user's tokens in a period: a UTC day (<c>yyyy-MM-dd</c>) or month (<c>yyyy-MM</c>).</summary>
+    public RedisKey Usage(string userId, string period) => $"{Prefix}:usage:{userId}:{period}";
     public RedisKey DataProtectionKeys => $"{Prefix}:dataprotection-keys";
     public RedisChannel StopChannel => RedisChannel.Literal($"{Prefix}:stop");
     public RedisChannel DeletedChannel => RedisChannel.Literal($"{Prefix}:deleted");

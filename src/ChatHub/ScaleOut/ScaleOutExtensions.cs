@@ -4,6 +4,7 @@ using ChatHub.Chat;
 using ChatHub.Chat.Connections;
 using ChatHub.Chat.Delivery;
 using ChatHub.Quotas;
+using ChatHub.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -61,6 +62,7 @@ public static class ScaleOutExtensions
         services.Replace(ServiceDescriptor.Singleton<IAttemptCounter, RedisAttemptCounter>());
         services.AddSingleton<RedisConnectionCounts>();
         services.Replace(ServiceDescriptor.Singleton<IConnectionCounts>(sp => sp.GetRequiredService<RedisConnectionCounts>()));
+        services.Replace(ServiceDescriptor.Singleton<IUsageCounter, RedisUsageCounter>());
 
         if (string.IsNullOrEmpty(builder.Configuration["DataProtection:KeysPath"]))
         {

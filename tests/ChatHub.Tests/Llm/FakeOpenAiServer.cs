@@ -189,6 +189,18 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                 return;
             }
             await WriteEventAsync(response, Chunk(id, new { }, finishReason: "stop"), stop.Token);
+            if (reply.Usage is var (prompt, completion))
+            {
+                await WriteEventAsync(response, new
+                {
+                    id,
+                    @object = "chat.completion.chunk",
+                    created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                    model = Model,
+                    choices = Array.Empty<object>(),
+                    usage = new { prompt_tokens = prompt, completion_tokens = completion, total_tokens = prompt + completion },
+                }, stop.Token);
+            }
             await response.WriteAsync("data: [DONE]\n\n", stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -20,6 +20,9 @@ public sealed record FakeReply
     /// <summary>Drops the connection after the chunks instead of finishing the stream.</summary>
     public bool AbortAfterChunks { get; init; }
 
+    /// <summary>Sent as OpenAI does with <c>stream_options.include_usage</c>: a last chunk with no choices and the usage.</summary>
+    public (int PromptTokens, int CompletionTokens)? Usage { get; init; }
+
     public static FakeReply Tokens(params string[] chunks) => new() { Chunks = chunks };
 
     public static FakeReply Tokens(TimeSpan delayBetween, params string[] chunks) => new() { Chunks = chunks, DelayBetweenTokens = delayBetween };

@@ -5,6 +5,7 @@ using ChatHub.Conversations;
 using ChatHub.Infrastructure;
 using ChatHub.Storage;
 using ChatHub.Tests.Support;
+using ChatHub.Usage;
 
 namespace ChatHub.Tests.Storage;
 
@@ -526,6 +527,21 @@ public abstract class StoreContractTests
 
         Assert.Equal([question, reply], await AllMessagesAsync(stores, conversation));
         Assert.Equal(reply.Id, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.LeafId);
+    }
+
+    [Fact]
+    public async Task AReplysUsageIsStoredWithIt()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var question = (await AppendUserMessagesAsync(stores, conversation, 1))[0];
+        var reply = Reply(question) with { Usage = new ReplyUsage(1234, 56, "gpt-4.1-mini", 321) };
+        var withoutFirstToken = Reply(question) with { Id = Ids.New(), Usage = new ReplyUsage(7, 0, "simulated", null) };
+
+        await stores.Conversations.AppendReplyAsync(conversation.Id, reply, Ct);
+        await stores.Conversations.AppendReplyAsync(conversation.Id, withoutFirstToken, Ct);
+
+        Assert.Equal([question, reply, withoutFirstToken], await AllMessagesAsync(stores, conversation));
     }
 
     [Fact]

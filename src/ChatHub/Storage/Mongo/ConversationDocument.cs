@@ -101,6 +101,8 @@ internal sealed class MessageDocument
 
     [BsonElement("request_id"), BsonIgnoreIfNull]
     public string? RequestId { get; set; }
+    [BsonElement("usage"), BsonIgnoreIfNull]
+    public ReplyUsageDocument? Usage { get; set; }
 
     public static MessageDocument From(StoredMessage message) => new()
     {
@@ -117,6 +119,7 @@ internal sealed class MessageDocument
         Root = message.ParentId is null,
         Edited = message.Edited,
         RequestId = message.RequestId,
+        Usage = ReplyUsageDocument.From(message.Usage),
     };
 
     /// <param name="impliedParentId">The parent the tree gives a message written before trees.</param>
@@ -132,5 +135,7 @@ internal sealed class MessageDocument
         Error,
         ParentId?.ToString() ?? impliedParentId,
         Edited,
-        RequestId);
+        RequestId,
+
+        Usage?.ToReplyUsage());
 }

@@ -2,7 +2,7 @@ using MongoDB.Driver;
 
 namespace ChatHub.Storage.Mongo;
 
-/// <summary>The collection names (the seed's, <c>refresh_tokens</c>, <c>oauth_login_codes</c>, <c>login_challenges</c> and <c>mail_outbox</c>), in one place.</summary>
+/// <summary>The collection names (the seed's, <c>refresh_tokens</c>, <c>oauth_login_codes</c>, <c>login_challenges</c>, <c>mail_outbox</c> and <c>usage</c>), in one place.</summary>
 internal static class MongoCollections
 {
     public static IMongoCollection<UserDocument> Users(this IMongoDatabase database) =>
@@ -43,6 +43,9 @@ internal static class MongoCollections
 
     public static IMongoCollection<MailOutboxDocument> MailOutbox(this IMongoDatabase database) =>
         database.GetCollection<MailOutboxDocument>("mail_outbox");
+
+    public static IMongoCollection<UsageDocument> Usage(this IMongoDatabase database) =>
+        database.GetCollection<UsageDocument>("usage");
 
     /// <summary>False when the document collides with a unique index (its <c>_id</c> or another): the port's "already exists".</summary>
     public static async Task<bool> TryInsertAsync<TDocument>(this IMongoCollection<TDocument> collection, TDocument document, CancellationToken cancellationToken)

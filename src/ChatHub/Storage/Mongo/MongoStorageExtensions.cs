@@ -5,6 +5,7 @@ using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
 using ChatHub.Conversations;
+using ChatHub.Usage;
 using MongoDB.Driver;
 
 namespace ChatHub.Storage.Mongo;
@@ -25,6 +26,7 @@ public static class MongoStorageExtensions
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<ITwoFactorStore, MongoTwoFactorStore>();
         services.AddSingleton<IMailOutbox, MongoMailOutbox>();
+        services.AddSingleton<IUsageStore, MongoUsageStore>();
         services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.PasswordReset, (sp, _) =>
             new MongoOneTimeTokenStore<PasswordResetDocument>(sp.GetRequiredService<IMongoDatabase>().PasswordResets()));
         services.AddKeyedSingleton<IOneTimeTokenStore>(OneTimeTokenKind.AccountDeletion, (sp, _) =>

@@ -8,6 +8,14 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
     internal static readonly CreateIndexModel<MailOutboxDocument> MailsByDue = new(
         Builders<MailOutboxDocument>.IndexKeys.Ascending(d => d.DueAt));
 
+    /// <summary>Serves a user's usage by day (their page, their budget).</summary>
+    internal static readonly CreateIndexModel<UsageDocument> UsageByUser = new(
+        Builders<UsageDocument>.IndexKeys.Ascending(d => d.UserId).Ascending(d => d.Day));
+
+    /// <summary>Serves the admin's top users over a range of days.</summary>
+    internal static readonly CreateIndexModel<UsageDocument> UsageByDay = new(
+        Builders<UsageDocument>.IndexKeys.Ascending(d => d.Day));
+
     internal static readonly CreateIndexModel<UserDocument> UniqueEmail = new(
         Builders<UserDocument>.IndexKeys.Ascending(d => d.Email),
         new CreateIndexOptions { Unique = true });
@@ -107,6 +115,7 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
         await database.AccountDeletionRequests().Indexes.CreateManyAsync(OneTimeTokenIndexes<AccountDeletionRequestDocument>(), cancellationToken);
         await database.LoginChallenges().Indexes.CreateManyAsync(OneTimeTokenIndexes<LoginChallengeDocument>(), cancellationToken);
         await database.MailOutbox().Indexes.CreateOneAsync(MailsByDue, cancellationToken: cancellationToken);
+        await database.Usage().Indexes.CreateManyAsync([UsageByUser, UsageByDay], cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken) =>

@@ -11,8 +11,8 @@ namespace ChatHub.Storage.Sqlite;
 public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatcher appends) : IConversationStore
 {
     private const string ConversationColumns = "id, user_id, character_id, created_at, updated_at, title, leaf_id";
-    internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status, error, parent_id, edited, request_id";
-    internal const string MessageValues = "$id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status, $error, $parent, $edited, $request";
+    internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status, error, parent_id, edited, request_id, usage";
+    internal const string MessageValues = "$id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status, $error, $parent, $edited, $request, $usage";
 
     // A message's place among its alternatives: those with its parent, in the order they were written.
     private const string PlaceColumns = """
@@ -249,7 +249,7 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
     internal static SqliteCommand BindMessage(SqliteCommand command, StoredMessage m) => command.Bind(
         ("$id", m.Id), ("$sender", m.Sender), ("$message", m.Text), ("$timestamp", m.Timestamp.ToMs()), ("$client", m.ClientMessageId),
         ("$reply", m.ReplyId), ("$inReplyTo", m.InReplyTo), ("$status", m.Status), ("$error", m.Error), ("$parent", m.ParentId),
-        ("$edited", m.Edited), ("$request", m.RequestId));
+        ("$edited", m.Edited), ("$request", m.RequestId), ("$usage", SqliteUsageColumn.Write(m.Usage)));
 
     /// <summary>
     /// The path from the root to the message <paramref name="end"/> names (SQL for its id, and the value of <c>$end</c>),
@@ -342,5 +342,6 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         reader.GetString(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetTime(first + 3),
         reader.GetNullableString(first + 4), reader.GetNullableString(first + 5), reader.GetNullableString(first + 6),
         reader.GetNullableString(first + 7), reader.GetNullableString(first + 8), reader.GetNullableString(first + 9),
-        reader.GetBoolean(first + 10), reader.GetNullableString(first + 11));
+        reader.GetBoolean(first + 10), reader.GetNullableString(first + 11),
+        SqliteUsageColumn.Read(reader.GetNullableString(first + 12)));
 }

@@ -73,6 +73,7 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         await command.ExecuteNonQueryAsync(cancellationToken);
         await AddColumnIfMissingAsync(connection, "users", "token_version", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
         await AddColumnIfMissingAsync(connection, "messages", "error", "TEXT", cancellationToken);
+        await AddColumnIfMissingAsync(connection, "messages", "usage", "TEXT", cancellationToken);
         await AddColumnIfMissingAsync(connection, "refresh_tokens", "user_agent", "TEXT", cancellationToken);
         await AddColumnIfMissingAsync(connection, "refresh_tokens", "session_started_at", "INTEGER", cancellationToken);
         await AddColumnIfMissingAsync(connection, "users", "persona", "TEXT NOT NULL DEFAULT ''", cancellationToken);
@@ -274,6 +275,7 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
             parent_id TEXT,
             edited INTEGER NOT NULL DEFAULT 0,
             request_id TEXT,
+            usage TEXT,
             PRIMARY KEY (conversation_id, position)
         );
         CREATE UNIQUE INDEX IF NOT EXISTS messages_by_id ON messages (conversation_id, id);
@@ -286,6 +288,16 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
             due_at INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS mail_outbox_by_due ON mail_outbox (due_at);
+        CREATE TABLE IF NOT EXISTS usage (
+            user_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            model TEXT NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            replies INTEGER NOT NULL,
+            PRIMARY KEY (user_id, day, model)
+        );
+        CREATE INDEX IF NOT EXISTS usage_by_day ON usage (day);
         CREATE TABLE IF NOT EXISTS two_factor (
             user_id TEXT PRIMARY KEY,
             secret TEXT NOT NULL,

@@ -5,6 +5,7 @@ using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
 using ChatHub.Conversations;
 using ChatHub.Email;
+using ChatHub.Usage;
 using Microsoft.Data.Sqlite;
 
 namespace ChatHub.Storage.Sqlite;
@@ -24,6 +25,7 @@ public static class SqliteExtensions
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<ITwoFactorStore, SqliteTwoFactorStore>();
         services.AddSingleton<IMailOutbox, SqliteMailOutbox>();
+        services.AddSingleton<IUsageStore, SqliteUsageStore>();
         foreach (var kind in Enum.GetValues<OneTimeTokenKind>())
         {
             services.AddKeyedSingleton<IOneTimeTokenStore>(kind, (sp, _) => new SqliteOneTimeTokenStore(sp.GetRequiredService<SqliteDatabase>(), kind));

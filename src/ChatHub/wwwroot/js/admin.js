@@ -1,6 +1,8 @@
-// The admins' page at /admin: users found by name or email, page by page, their role and how many devices are signed in.
+// The admins' page at /admin: users found by name or email, page by page, their role and how many devices are signed in;
+// then who used the most tokens in the last 30 days.
 import { $, el, show } from "./dom.js";
 import * as session from "./session.js";
+import { usageTable } from "./settings.js";
 
 const PATH = "/admin";
 const PAGE_SIZE = 20;
@@ -13,6 +15,7 @@ export class Admin {
   #status = el("p", { className: "form-status", role: "status" });
   #body = el("tbody");
   #pager = el("div", { className: "pager" });
+  #usage = el("section", { className: "admin-usage", "aria-labelledby": "admin-usage-title" });
 
   owns = (path) => path === PATH || path.startsWith(`${PATH}/`);
 
@@ -37,8 +40,10 @@ export class Admin {
         el("table", { className: "table" },
           el("thead", {}, el("tr", {}, ["Name", "Email", "Role", "Signed-in devices"].map((h) => el("th", { scope: "col" }, h)))),
           this.#body)),
-      this.#pager));
+      this.#pager,
+      this.#usage));
     show(this.#root);
+    this.#loadUsage();
     document.title = "Users · Admin · CharacterChat";
     heading.focus();
     return this.#load();
@@ -63,6 +68,18 @@ export class Admin {
       this.#status.textContent = `The users could not be loaded: ${error.message}`;
     } finally {
       this.#body.setAttribute("aria-busy", "false");
+    }
+  }
+
+  async #loadUsage() {
+    const title = el("h2", { id: "admin-usage-title", className: "section-title" }, "Most tokens in the last 30 days");
+    try {
+      const top = await session.api("GET", "/api/admin/usage?limit=20");
+      this.#usage.replaceChildren(title, top.users.length === 0 ? el("p", { className: "muted" }, "No replies yet.")
+        : usageTable("Top users by tokens", ["Name", "Email", "Role", "Replies", "Tokens"], top.users.map((u) =>
+          [u.name ?? "(deleted)", u.email ?? "", u.role ?? "", u.usage.replies.toLocaleString(), u.usage.totalTokens.toLocaleString()])));
+    } catch (error) {
+      this.#usage.replaceChildren(title, el("p", { className: "form-error" }, `Usage could not be loaded: ${error.message}`));
     }
   }
 

@@ -271,7 +271,7 @@ export class ChatView {
       this.#outbox.delete(entry);
       this.#remove(entry);
       if (entry.conversationId !== this.conversationId) return;
-      this.#showError(reason);
+      this.#showError(reason, /budget/i.test(reason) ? { href: "/settings/usage", text: "See your usage" } : null);
       if (!this.#input.value) {
         this.#input.value = entry.text;
         this.#fitInput();
@@ -370,8 +370,10 @@ export class ChatView {
     document.title = `${name} · CharacterChat`;
   }
 
-  #showError(message) {
-    this.#error.textContent = message;
+  /** @param link { href, text } shown after the message, e.g. where a budget that ran out is explained */
+  #showError(message, link = null) {
+    this.#error.replaceChildren(message, link ? " " : "", link ? el("a", { href: link.href, "data-nav": true }, link.text) : "");
+    this.#error.classList.toggle("budget-reached", link !== null);
     show(this.#error);
   }
 

@@ -1,4 +1,4 @@
-// Settings, at /settings and its sub-paths: profile, password and two-factor, sign-in providers, devices, deletion.
+// Settings, at /settings and its sub-paths: profile, password and two-factor, sign-in providers, devices, usage, deletion.
 import { $, el, show, timeAgo } from "./dom.js";
 import { checkNewPassword, field, form, formatDate } from "./forms.js";
 import * as session from "./session.js";
@@ -20,6 +20,7 @@ export class Settings {
     { path: `${BASE}/security`, name: "Password and two-factor", render: () => this.#security() },
     { path: `${BASE}/sign-in`, name: "Sign-in providers", render: () => this.#signInProviders(), when: () => this.#providers.length > 0 },
     { path: `${BASE}/sessions`, name: "Devices", render: () => this.#devices() },
+    { path: `${BASE}/usage`, name: "Usage", render: () => this.#usage() },
     { path: `${BASE}/account`, name: "Delete account", render: () => this.#deletion() },
   ];
 
@@ -217,6 +218,28 @@ export class Settings {
     }
   }
 
+  async #usage() {
+    const usage = await session.api("GET", "/api/me/usage?days=30");
+    const { budget } = usage;
+    const tokens = (n) => `${n.toLocaleString()} tokens`;
+    const limit = (used, max, left) => max == null ? `${tokens(used)} (no limit)` : `${tokens(used)} of ${max.toLocaleString()} · ${left.toLocaleString()} left`;
+    const reached = budget.leftToday === 0 ? `You have used today's budget. It resets ${formatDate(budget.dayResetsAt)}.`
+      : budget.leftThisMonth === 0 ? `You have used this month's budget. It resets ${formatDate(budget.monthResetsAt)}.` : null;
+    const days = usage.days.filter((d) => d.usage.replies > 0).reverse();
+    return [
+      reached ? el("p", { className: "notice", role: "status", id: "budget-reached" }, reached) : null,
+      el("dl", { className: "usage-summary" },
+        el("dt", {}, "Today"), el("dd", { id: "usage-today" }, limit(usage.today.totalTokens, budget.tokensPerDay, budget.leftToday)),
+        el("dt", {}, "This month"), el("dd", { id: "usage-month" }, limit(usage.month.totalTokens, budget.tokensPerMonth, budget.leftThisMonth))),
+      el("p", { className: "muted" }, "Tokens are what the model reads (your conversation and the character) and writes. Days are counted in UTC."),
+      el("h3", { className: "subsection-title" }, "The last 30 days"),
+      days.length === 0 ? el("p", { className: "muted" }, "No replies yet.") : usageTable("Tokens by day", ["Day", "Replies", "Tokens"],
+        days.map((d) => [d.day, d.usage.replies.toLocaleString(), d.usage.totalTokens.toLocaleString()])),
+      usage.models.length === 0 ? null : usageTable("Tokens by model", ["Model", "Replies", "Tokens"],
+        usage.models.map((m) => [m.model, m.usage.replies.toLocaleString(), m.usage.totalTokens.toLocaleString()])),
+    ];
+  }
+
   async #devices() {
     const sessions = await session.api("GET", "/api/me/sessions");
     const others = sessions.filter((s) => !s.current);
@@ -296,4 +319,12 @@ function linkReturn() {
   return linked !== null
     ? el("p", { className: "form-status", role: "status" }, "The provider is linked: you can sign in with it now.")
     : el("p", { className: "form-error", role: "alert" }, LINK_ERRORS[error] ?? "Linking the provider did not work. Please try again.");
+}
+
+/** A small table of rows of text; the last columns are numbers. */
+export function usageTable(label, headings, rows) {
+  return el("div", { className: "table-scroll", tabIndex: 0, role: "region", "aria-label": label },
+    el("table", { className: "table" },
+      el("thead", {}, el("tr", {}, headings.map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, rows.map((cells) => el("tr", {}, cells.map((c, i) => el("td", { className: i > 0 ? "numeric" : null }, c)))))));
 }

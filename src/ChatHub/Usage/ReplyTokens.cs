@@ -1,0 +1,41 @@
+using ChatHub.Llm;
+using Microsoft.Extensions.AI;
+
+namespace ChatHub.Usage;
+
+/// <summary>
+/// One reply's tokens, gathered as the model writes it: the prompt it was asked with, the endpoint's own
+/// usage if it sends one (OpenAI's last stream chunk with <c>stream_options.include_usage</c>) and when the first
+/// text came. Its reply's turn touches it one step after another, never at once, so it needs no lock.
+/// </summary>
+public sealed class ReplyTokens
+{
+    private IList<ChatMessage>? _prompt;
+    private string _model = "";
+    private UsageDetails? _reported;
+    private long _firstText;
+
+    /// <summary>The model is being asked with <paramref name="prompt"/>.</summary>
+    public void Asked(IList<ChatMessage> prompt, string model) => (_prompt, _model) = (prompt, model);
+
+    /// <param name="now">A <see cref="TimeProvider"/> timestamp.</param>
+    public void Observe(ChatResponseUpdate update, long now)
+    {
+        if (_firstText == 0 && update.Text.Length > 0) _firstText = now;
+        foreach (var content in update.Contents)
+        {
+            if (content is UsageContent usage) _reported = usage.Details;
+        }
+    }
+
+    /// <summary>What the reply cost; null when the model was never asked or gave nothing (a failed start costs nothing).</summary>
+    /// <param name="receivedAt">When the message that asked for the reply reached the hub (a timestamp).</param>
+    public ReplyUsage? Finish(string text, long receivedAt, TimeProvider clock)
+    {
+        if (_prompt is null || (_reported is null && text.Length == 0)) return null;
+        var prompt = _reported?.InputTokenCount is { } input ? (int)input : TokenCounter.CountPrompt(_prompt);
+        var completion = _reported?.OutputTokenCount is { } output ? (int)output : TokenCounter.Count(text);
+        int? firstToken = _firstText == 0 ? null : (int)clock.GetElapsedTime(receivedAt, _firstText).TotalMilliseconds;
+        return new ReplyUsage(prompt, completion, _model, firstToken);
+    }
+}

@@ -1,0 +1,83 @@
+using ChatHub.Contracts;
+using ChatHub.Llm;
+using ChatHub.Tests.Llm;
+using ChatHub.Tests.Support;
+using Microsoft.Extensions.AI;
+
+namespace ChatHub.Tests.Usage;
+
+/// <summary>Each stored reply says what it cost: the endpoint's own usage when it sends it, else the tokenizer's count.</summary>
+public sealed class ReplyUsageTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<(FakeOpenAiServer Fake, ChatServer Server)> StartRemoteAsync()
+    {
+        var fake = await FakeOpenAiServer.StartAsync(Ct);
+        var server = await ChatServer.StartAsync(configure: b => b.Configuration.AddInMemoryCollection(fake.LlmConfiguration));
+        return (fake, server);
+    }
+
+    [Fact]
+    public async Task TheEndpointIsAskedForItsUsageAndTheReplyStoresIt()
+    {
+        var (fake, server) = await StartRemoteAsync();
+        await using var _ = fake;
+        await using var __ = server;
+        var user = await server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var device = await user.ConnectAsync();
+        fake.Enqueue(FakeReply.Tokens("Ele", "mentary.") with { Usage = (1234, 56) });
+
+        var sent = await device.SendAsync(conversation.Id, "Who did it?");
+        var completed = await device.Events.Completed(sent.ReplyId);
+
+        Assert.True(Assert.Single(await fake.WaitForRequestsAsync(1, Ct)).IncludeUsage);
+        var usage = Assert.IsType<UsageDto>(completed.Message.Usage);
+        Assert.Equal((1234, 56, FakeOpenAiServer.Model), (usage.PromptTokens, usage.CompletionTokens, usage.Model));
+        Assert.NotNull(usage.TimeToFirstTokenMs);
+        var stored = (await user.MessagesAsync(conversation.Id)).Single(m => m.Id == sent.ReplyId);
+        Assert.Equal(usage, stored.Usage);
+        Assert.Null((await user.MessagesAsync(conversation.Id)).Single(m => m.Id == sent.UserMessageId).Usage);
+    }
+
+    [Fact]
+    public async Task WithoutTheEndpointsUsageTheTokenizerCountsThePromptAndTheReply()
+    {
+        var (fake, server) = await StartRemoteAsync();
+        await using var _ = fake;
+        await using var __ = server;
+        var user = await server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var device = await user.ConnectAsync();
+        fake.Enqueue(FakeReply.Tokens("Elementary,", " my dear", " Watson."));
+
+        var sent = await device.SendAsync(conversation.Id, "Who did it?");
+        var completed = await device.Events.Completed(sent.ReplyId);
+
+        var request = Assert.Single(await fake.WaitForRequestsAsync(1, Ct));
+        var prompt = request.Messages.Select(m => new ChatMessage(new ChatRole(m.Role), m.Content)).ToList();
+        var usage = Assert.IsType<UsageDto>(completed.Message.Usage);
+        Assert.Equal(TokenCounter.CountPrompt(prompt), usage.PromptTokens);
+        Assert.Equal(TokenCounter.Count("Elementary, my dear Watson."), usage.CompletionTokens);
+        Assert.Equal(FakeOpenAiServer.Model, usage.Model);
+    }
+
+    [Fact]
+    public async Task TheSimulatedModelsRepliesAreCountedUnderItsName()
+    {
+        await using var server = await ChatServer.StartAsync();
+        var user = await server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var device = await user.ConnectAsync();
+
+        var sent = await device.SendAsync(conversation.Id, "Tell me about yourself");
+        var completed = await device.Events.Completed(sent.ReplyId);
+
+        var usage = Assert.IsType<UsageDto>(completed.Message.Usage);
+        Assert.Equal(SimulatedChatClient.ModelId, usage.Model);
+        Assert.Equal(TokenCounter.Count(completed.Message.Message), usage.CompletionTokens);
+        Assert.True(usage.PromptTokens > TokenCounter.Count("Tell me about yourself"));
+        Assert.InRange(usage.TimeToFirstTokenMs!.Value, 0, (int)Timeouts.Event.TotalMilliseconds);
+    }
+}
