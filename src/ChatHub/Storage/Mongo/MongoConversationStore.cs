@@ -91,6 +91,11 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
     /// <summary>Each word a quoted phrase, so the index wants them all; words are letters and digits only, so none holds a quote or a minus.</summary>
     internal static string TextSearch(IReadOnlyList<string> words) => string.Join(' ', words.Select(w => $"\"{w}\""));
 
+    /// <summary>The conversation's fields, named (a projection with only a <c>$slice</c> means all fields on MongoDB, but not on every server that speaks its wire), and its last message.</summary>
+    internal static readonly ProjectionDefinition<ConversationDocument> WithLastMessage = Projection
+        .Include(d => d.UserId).Include(d => d.CharacterId).Include(d => d.CreatedAt).Include(d => d.UpdatedAt).Include(d => d.Title).Include(d => d.LeafId)
+        .Slice(d => d.Messages, -1);
+
     private static readonly SortDefinition<ConversationDocument> Newest = Builders<ConversationDocument>.Sort.Descending(d => d.UpdatedAt).Descending(d => d.Id);
 
     /// <summary>
@@ -99,8 +104,7 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
     /// </summary>
     private async Task<List<ListedConversation>> ListLeavesAsync(FilterDefinition<ConversationDocument> filter, int limit, CancellationToken cancellationToken)
     {
-        var documents = await conversations.Find(filter).Sort(Newest).Limit(limit)
-            .Project<ConversationDocument>(Projection.Slice(d => d.Messages, -1)).ToListAsync(cancellationToken);
+        var documents = await conversations.Find(filter).Sort(Newest).Limit(limit).Project<ConversationDocument>(WithLastMessage).ToListAsync(cancellationToken);
         var listed = new List<ListedConversation>(documents.Count);
         foreach (var d in documents)
         {
