@@ -130,18 +130,28 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
         {
             foreach (var d in cursor.Current)
             {
-                var tree = MessageTree.Of(d);
-                var hit = Enumerable.Range(0, d.Messages.Count).Reverse().FirstOrDefault(i => ConversationSearch.HoldsAll(query.Words, d.Messages[i].Message), -1);
-                FoundText? match = hit >= 0 ? new FoundText(tree.IdAt(hit), d.Messages[hit].Message)
-                    : ConversationSearch.HoldsAll(query.Words, d.Title) ? new FoundText(null, d.Title!)
-                    : null;
-                if (match is null) continue;
-                var leaf = tree.IndexOf(tree.LeafId) is { } at ? d.Messages[at].ToStoredMessage(tree.ParentAt(at)) : null;
-                listed.Add(new ListedConversation(d.ToConversation(tree.LeafId), leaf, match));
+                if (Found(d, query.Words) is not { } found) continue;
+                listed.Add(found);
                 if (listed.Count > query.Limit) break;
             }
         }
         return listed;
+    }
+
+    /// <summary>
+    /// A conversation the text index found, with its latest message that holds every word (or its title when none does), and its
+    /// leaf; null when the words are only spread over several messages (the index matches the document as a whole).
+    /// </summary>
+    internal static ListedConversation? Found(ConversationDocument d, IReadOnlyList<string> words)
+    {
+        var tree = MessageTree.Of(d);
+        var hit = Enumerable.Range(0, d.Messages.Count).Reverse().FirstOrDefault(i => ConversationSearch.HoldsAll(words, d.Messages[i].Message), -1);
+        FoundText? match = hit >= 0 ? new FoundText(tree.IdAt(hit), d.Messages[hit].Message)
+            : ConversationSearch.HoldsAll(words, d.Title) ? new FoundText(null, d.Title!)
+            : null;
+        if (match is null) return null;
+        var leaf = tree.IndexOf(tree.LeafId) is { } at ? d.Messages[at].ToStoredMessage(tree.ParentAt(at)) : null;
+        return new ListedConversation(d.ToConversation(tree.LeafId), leaf, match);
     }
 
     public async Task<IReadOnlyList<StoredMessage>?> GetAllMessagesAsync(string conversationId, string userId, CancellationToken cancellationToken) =>
