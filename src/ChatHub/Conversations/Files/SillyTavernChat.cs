@@ -26,17 +26,20 @@ public static class SillyTavernChat
         int? branch = null;
         var at = now;
         var number = 0;
+        var first = true;
         foreach (var text in file.Split('\n'))
         {
             number++;
             if (string.IsNullOrWhiteSpace(text)) continue;
+            var header = first;
+            first = false;
             var where = $"Line {number}";
             using var document = Parse(text, where);
             var line = document.RootElement;
             if (line.ValueKind != JsonValueKind.Object) throw new ImportProblemException($"{where} is not a JSON object.");
             if (!line.TryGetProperty("mes", out var mes))
             {
-                if (branch is null && tree.Messages.Count == 0) continue; // the header
+                if (header) continue;
                 throw new ImportProblemException($"{where} has no mes (the message's text).");
             }
             if (mes.ValueKind != JsonValueKind.String) throw new ImportProblemException($"{where}: mes must be text.");
