@@ -167,8 +167,50 @@ public sealed record ConversationDto
     public string? Title { get; init; }
     /// <summary>The last message of the active branch; null while there are none.</summary>
     public string? LeafId { get; init; }
-    /// <summary>The active branch's last message, shortened; null when not known (lists) or there is none.</summary>
+    /// <summary>The active branch's last message, shortened; null when not known or there is none.</summary>
     public LastMessagePreview? LastMessage { get; init; }
+    /// <summary>Who the conversation is with, in lists (<c>GET /api/conversations</c>) and imports; null elsewhere.</summary>
+    public ConversationCharacter? Character { get; init; }
+    /// <summary>In a search (<c>?query=</c>) only: where the words were found.</summary>
+    public SearchMatch? Match { get; init; }
+}
+
+/// <summary>The character of a conversation, enough to show it in a list.</summary>
+public sealed record ConversationCharacter
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    /// <summary>The avatar's URL; null when there is none.</summary>
+    public string? Avatar { get; init; }
+}
+
+/// <summary>Where a search found every word: a message (the latest written that holds them all, on any branch) or, with no <see cref="MessageId"/>, the title.</summary>
+public sealed record SearchMatch
+{
+    public string? MessageId { get; init; }
+    /// <summary>The text around the first word found, on one line, at most about 160 characters, with "…" where cut.</summary>
+    public required string Snippet { get; init; }
+}
+
+/// <summary>
+/// <c>GET /api/conversations/{id}/export?format=json</c>, and what <c>POST /api/conversations/import</c> reads back:
+/// the whole tree, every message with its <c>parentId</c>, in the order written.
+/// </summary>
+public sealed record ConversationExport
+{
+    /// <summary>Always <see cref="FormatName"/>: how an import knows the file.</summary>
+    public string Format { get; init; } = FormatName;
+    public int Version { get; init; } = 1;
+    public required string Id { get; init; }
+    public required string CharacterId { get; init; }
+    public ConversationCharacter? Character { get; init; }
+    public string? Title { get; init; }
+    public string? LeafId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public required IReadOnlyList<MessageDto> Messages { get; init; }
+
+    public const string FormatName = "characterchat.conversation";
 }
 
 public sealed record LastMessagePreview

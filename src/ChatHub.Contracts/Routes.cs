@@ -44,6 +44,18 @@ public static partial class Routes
     public static string Messages(string conversationId, int? limit = null, string? before = null)
         => WithQuery($"{Conversation(conversationId)}/messages", ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("before", before));
 
+    public const string ConversationImport = "/api/conversations/import";
+
+    /// <summary>The caller's conversations, or with <paramref name="query"/> those whose title or a message holds every word; <paramref name="cursor"/> from the <c>Link</c> header.</summary>
+    public static string ConversationList(string? query = null, string? cursor = null, int? limit = null) =>
+        WithQuery(Conversations, ("query", query), ("cursor", cursor), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <param name="format"><c>json</c> (the whole tree) or <c>markdown</c> (the active branch).</param>
+    public static string ConversationExport(string id, string format) => $"{Conversation(id)}/export?format={Uri.EscapeDataString(format)}";
+
+    /// <param name="characterId">The character the imported conversation is with; required for a SillyTavern chat.</param>
+    public static string ImportConversation(string? characterId = null) => WithQuery(ConversationImport, ("characterId", characterId));
+
     public static string Alternatives(string conversationId, string messageId) =>
         $"{Conversation(conversationId)}/messages/{Uri.EscapeDataString(messageId)}/alternatives";
 

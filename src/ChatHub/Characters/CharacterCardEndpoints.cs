@@ -53,7 +53,7 @@ public static class CharacterCardEndpoints
         string id, string? format, ClaimsPrincipal user, ICharacterStore store, CancellationToken ct)
     {
         if (await store.FindVisibleAsync(id, user, ct) is not { } character) return CharacterEndpoints.NotFound();
-        var name = FileName(character.Name);
+        var name = DownloadNames.Of(character.Name, "character");
         switch (format ?? "json")
         {
             case "json":
@@ -65,11 +65,5 @@ public static class CharacterCardEndpoints
             default:
                 return Problems.BadRequest("format must be png or json.");
         }
-    }
-
-    private static string FileName(string name)
-    {
-        var safe = new string(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray()).Trim('_');
-        return safe.Length == 0 ? "character" : safe[..Math.Min(safe.Length, 60)];
     }
 }

@@ -30,11 +30,14 @@ public static class CharacterMapping
         CharacterVersion = c.Card.CharacterVersion,
         Lorebook = c.Card.Lorebook is { } book ? JsonObjectOf(book) : null,
         Extensions = JsonObjectOf(c.Card.Extensions),
-        Avatar = c.AvatarEtag is { } etag ? $"{Routes.CharacterAvatar(c.Id)}?v={Uri.EscapeDataString(etag)}" : null,
+        Avatar = c.AvatarUrl(),
         ConversationsStarted = c.ConversationsStarted,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,
     };
+
+    /// <summary>The avatar's URL, which changes when the avatar does; null when there is none.</summary>
+    public static string? AvatarUrl(this Character c) => c.AvatarEtag is { } etag ? $"{Routes.CharacterAvatar(c.Id)}?v={Uri.EscapeDataString(etag)}" : null;
 
     /// <summary>A new character of <paramref name="ownerId"/>; what the request leaves out takes its default.</summary>
     public static Character ToCharacter(this CharacterRequest r, string id, string ownerId, DateTimeOffset now) =>

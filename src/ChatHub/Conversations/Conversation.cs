@@ -66,3 +66,28 @@ public sealed record MessageChange(string MessageId, string Text, DateTimeOffset
 /// <param name="LeafId">The active branch's leaf afterwards.</param>
 /// <param name="Refused">The subtree held a message that had to stay (the branch of a reply being written): nothing was deleted.</param>
 public sealed record DeleteOutcome(IReadOnlyList<string> Deleted, string? LeafId, bool Refused = false);
+
+/// <summary>
+/// A page of <paramref name="UserId"/>'s conversations, most recently updated first. With <paramref name="Words"/>, only those whose
+/// title or one message holds every word (whole words, any case), on any branch.
+/// </summary>
+/// <param name="After">Where the previous page ended (its last conversation's <c>updatedAt</c> in milliseconds, and id); null for the first page.</param>
+public sealed record ConversationListQuery(string UserId, IReadOnlyList<string> Words, Characters.CatalogueCursor? After, int Limit);
+
+/// <summary>Where a search found its words: a message, or (no <paramref name="MessageId"/>) the title, with the text that holds them.</summary>
+public sealed record FoundText(string? MessageId, string Text);
+
+/// <summary>A conversation in a list, with its active branch's last message (null while there is none) and, in a search, where the words are.</summary>
+public sealed record ListedConversation(Conversation Conversation, StoredMessage? Leaf, FoundText? Match = null);
+
+/// <param name="Next">Where the next page starts; null when this is the last.</param>
+public sealed record ConversationListPage(IReadOnlyList<ListedConversation> Conversations, Characters.CatalogueCursor? Next)
+{
+    /// <summary>Both stores read one more than a page: whether it came says whether there is a next page.</summary>
+    public static ConversationListPage Of(IReadOnlyList<ListedConversation> found, int limit)
+    {
+        if (found.Count <= limit) return new ConversationListPage(found, null);
+        var last = found[limit - 1].Conversation;
+        return new ConversationListPage(found.Take(limit).ToList(), new Characters.CatalogueCursor(last.UpdatedAt.ToUnixTimeMilliseconds(), last.Id));
+    }
+}

@@ -23,6 +23,7 @@ public static class ConversationEndpoints
         group.MapGet("/{id}/messages/{messageId}/alternatives", AlternativesAsync);
         group.MapPatch("/{id}", RenameAsync);
         group.MapDelete("/{id}", DeleteAsync);
+        app.MapConversationFiles();
         return app;
     }
 
@@ -30,17 +31,8 @@ public static class ConversationEndpoints
         CreateConversationRequest request, ClaimsPrincipal user, ICharacterStore characters, IConversationStore store,
         IQuotaService quotas, UserPersonas personas, TimeProvider clock, CancellationToken ct)
     {
-        // Others' private characters and deleted ones look missing; a hidden one takes no new conversations.
-        if (!Ids.IsValid(request.CharacterId) || await characters.GetAsync(request.CharacterId, ct) is not { } character || !user.CanSee(character))
-        {
-            return Problems.BadRequest("There is no character with that id.");
-        }
-        if (!user.CanStartConversation(character)) return Problems.BadRequest("This character takes no new conversations.");
-        // Counted, then created: requests racing past the count can exceed it by a few; the rate limit bounds how many.
-        if (quotas.ConversationsFor(user) is { } max && (await store.ListAsync(user.UserId(), ct)).Count >= max)
-        {
-            return Problems.Forbidden($"Your plan allows {max} conversations. Delete one to start another.");
-        }
+        var (character, refused) = await CanStartAsync(request.CharacterId, user, characters, store, quotas, ct);
+        if (character is null) return refused!;
         var now = clock.UtcNowMs();
         // It opens with the character's greeting, its alternatives as swipeable siblings, all written with the conversation.
         var greetings = CardPrompt.Greetings(character, await personas.GetAsync(user.UserId(), ct));
@@ -51,8 +43,60 @@ public static class ConversationEndpoints
         return TypedResults.Created(Routes.Conversation(conversation.Id), conversation.ToDto(opening.FirstOrDefault()));
     }
 
-    private static async Task<Ok<ConversationDto[]>> ListAsync(ClaimsPrincipal user, IConversationStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.ListAsync(user.UserId(), ct)).Select(c => c.ToDto()).ToArray());
+    /// <summary>
+    /// The character a new conversation (started or imported) is with, when the caller may start one with it: others' private
+    /// characters and deleted ones look missing, a hidden one takes no new conversations, and the role's quota holds.
+    /// </summary>
+    public static async Task<(Character? Character, ProblemHttpResult? Refused)> CanStartAsync(
+        string? characterId, ClaimsPrincipal user, ICharacterStore characters, IConversationStore store, IQuotaService quotas, CancellationToken ct)
+    {
+        if (!Ids.IsValid(characterId) || await characters.GetAsync(characterId!, ct) is not { } character || !user.CanSee(character))
+        {
+            return (null, Problems.BadRequest("There is no character with that id."));
+        }
+        if (!user.CanStartConversation(character)) return (null, Problems.BadRequest("This character takes no new conversations."));
+        // Counted, then created: requests racing past the count can exceed it by a few; the rate limit bounds how many.
+        if (quotas.ConversationsFor(user) is { } max && (await store.ListAsync(user.UserId(), ct)).Count >= max)
+        {
+            return (null, Problems.Forbidden($"Your plan allows {max} conversations. Delete one to start another."));
+        }
+        return (character, null);
+    }
+
+    /// <summary>The query string of the list.</summary>
+    public sealed record ListRequest(string? Query, string? Cursor, int? Limit);
+
+    /// <summary>
+    /// An array, as before there was paging (by default as long as the longest page, so a client that knows no paging still gets a free
+    /// or paid user's every conversation); the next page's URL is in the <c>Link</c> header (rel="next"), its cursor opaque.
+    /// </summary>
+    private static async Task<Results<Ok<ConversationDto[]>, ProblemHttpResult>> ListAsync(
+        [AsParameters] ListRequest request, ClaimsPrincipal user, IConversationStore store, CharacterCache characters, HttpResponse response, CancellationToken ct)
+    {
+        if (request.Limit is < 1 or > MaxPageSize) return Problems.BadRequest($"limit must be between 1 and {MaxPageSize}.");
+        if (request.Query?.Length > ConversationSearch.MaxQueryChars) return Problems.BadRequest($"query may have at most {ConversationSearch.MaxQueryChars} characters.");
+        CatalogueCursor? after = null;
+        if (request.Cursor is not null && (after = CatalogueCursors.Read(request.Cursor)) is null) return Problems.BadRequest("The cursor is not one this list gave.");
+        var words = SearchWords.Of(request.Query);
+        if (words.Count > SearchWords.MaxWords) return Problems.BadRequest($"Search for at most {SearchWords.MaxWords} words.");
+
+        var page = await store.ListPageAsync(new ConversationListQuery(user.UserId(), words, after, request.Limit ?? MaxPageSize), ct);
+        if (page.Next is { } next)
+        {
+            response.Headers.Link = $"<{Routes.ConversationList(request.Query, CatalogueCursors.Write(next), request.Limit)}>; rel=\"next\"";
+        }
+        var listed = new List<ConversationDto>(page.Conversations.Count);
+        foreach (var found in page.Conversations)
+        {
+            var character = await characters.GetAsync(found.Conversation.CharacterId, ct);
+            listed.Add(found.Conversation.ToDto(found.Leaf) with
+            {
+                Character = character?.ToListed(),
+                Match = found.Match is { } match ? new SearchMatch { MessageId = match.MessageId, Snippet = ConversationSearch.Snippet(match.Text, words) } : null,
+            });
+        }
+        return TypedResults.Ok(listed.ToArray());
+    }
 
     private static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> MessagesAsync(
         string id, int? limit, string? before, ClaimsPrincipal user, IConversationStore store, CancellationToken ct)
@@ -100,7 +144,7 @@ public static class ConversationEndpoints
         return TypedResults.NoContent();
     }
 
-    private static ProblemHttpResult NotFound() => Problems.NotFound("There is no conversation with that id.");
+    public static ProblemHttpResult NotFound() => Problems.NotFound("There is no conversation with that id.");
 }
 
 /// <summary>Tells the user's devices that a conversation's title, leaf or last message changed (the chat feature sends it over the hub).</summary>
@@ -142,6 +186,8 @@ public static class ConversationMapping
         var cut = line.LastIndexOf(' ', max - 1);
         return (cut > max / 2 ? line[..cut] : line[..(max - 1)]) + "…";
     }
+
+    public static ConversationCharacter ToListed(this Character c) => new() { Id = c.Id, Name = c.Name, Avatar = c.AvatarUrl() };
 
     public static MessageDto ToDto(this PlacedMessage m) => m.Message.ToDto(m.Place);
 

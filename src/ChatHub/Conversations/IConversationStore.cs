@@ -7,13 +7,25 @@ namespace ChatHub.Conversations;
 /// </summary>
 public interface IConversationStore
 {
-    /// <summary>Creates the conversation with its opening messages (a greeting and its alternatives), in one write; the first is the leaf.</summary>
+    /// <summary>
+    /// Creates the conversation with its messages, in one write: the opening ones (a greeting and its alternatives), or an imported
+    /// tree in the order written (each after its parent). The leaf is the conversation's <see cref="Conversation.LeafId"/>, or else the first message.
+    /// </summary>
     Task CreateAsync(Conversation conversation, IReadOnlyList<StoredMessage> opening, CancellationToken cancellationToken);
 
     Task<Conversation?> GetAsync(string id, string userId, CancellationToken cancellationToken);
 
     /// <summary>The user's conversations, most recently updated first.</summary>
     Task<IReadOnlyList<Conversation>> ListAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A page of the user's conversations (<see cref="ConversationListQuery"/>), each with its leaf; in a search, each with the latest
+    /// written message that holds every word, or its title when no message does. Deleted messages and conversations are never found.
+    /// </summary>
+    Task<ConversationListPage> ListPageAsync(ConversationListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Every message of the tree, each with its parent, in the order written; null when the user has no such conversation.</summary>
+    Task<IReadOnlyList<StoredMessage>?> GetAllMessagesAsync(string conversationId, string userId, CancellationToken cancellationToken);
 
     Task<bool> DeleteAsync(string id, string userId, CancellationToken cancellationToken);
 

@@ -30,6 +30,40 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     }
 
     [Fact]
+    public async Task AFileFromBeforeSearchHasItsMessagesAndTitlesFoundOnceReopened()
+    {
+        var directory = StoreHost.NewSqliteDirectory();
+        var conversation = new Conversation(Ids.New(), Ids.New(), Ids.New(), Now, Now) { Title = "Old lighthouse" };
+        var message = new StoredMessage(Ids.New(), MessageValues.SenderUser, "The keeper knows.", Now, ClientMessageId: "c-1", ReplyId: Ids.New());
+        await using (var first = (await StoreHost.SqliteAsync(directory, keepFile: true)).ToStores())
+        {
+            await first.Conversations.CreateAsync(conversation, [], Ct);
+            await first.Conversations.AppendUserMessageAsync(conversation.Id, conversation.UserId, message, Ct);
+        }
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "chathub.db")};Pooling=false"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            // As the file was before conversation search: no table, no triggers.
+            command.CommandText = """
+                DROP TABLE conversation_search;
+                DROP TRIGGER conversation_search_message_added; DROP TRIGGER conversation_search_message_changed; DROP TRIGGER conversation_search_message_deleted;
+                DROP TRIGGER conversation_search_titled; DROP TRIGGER conversation_search_retitled; DROP TRIGGER conversation_search_conversation_deleted;
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var reopened = (await StoreHost.SqliteAsync(directory)).ToStores();
+
+        var byMessage = await reopened.Conversations.ListPageAsync(new ConversationListQuery(conversation.UserId, ["keeper"], null, 10), Ct);
+        var byTitle = await reopened.Conversations.ListPageAsync(new ConversationListQuery(conversation.UserId, ["lighthouse"], null, 10), Ct);
+        Assert.Equal(new FoundText(message.Id, message.Text), Assert.Single(byMessage.Conversations).Match);
+        Assert.Equal(new FoundText(null, "Old lighthouse"), Assert.Single(byTitle.Conversations).Match);
+        await reopened.Lifecycle.InitializeAsync(Ct);
+        Assert.Single((await reopened.Conversations.ListPageAsync(new ConversationListQuery(conversation.UserId, ["keeper"], null, 10), Ct)).Conversations);
+    }
+
+    [Fact]
     public async Task AFileFromBeforeTreesReadsAsOneBranchAndGoesOnFromItsLastMessage()
     {
         var directory = StoreHost.NewSqliteDirectory();

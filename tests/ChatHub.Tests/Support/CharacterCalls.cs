@@ -26,13 +26,16 @@ public static class CharacterCalls
     }
 
     /// <summary>The catalogue's page and the next page's URL from its <c>Link</c> header, if any.</summary>
-    public static async Task<(CharacterDto[] Page, string? Next)> CatalogueAsync(this TestUser user, string url)
+    public static Task<(CharacterDto[] Page, string? Next)> CatalogueAsync(this TestUser user, string url) => user.PageAsync<CharacterDto>(url);
+
+    /// <summary>A page of a list paged by the <c>Link</c> header, and the next page's URL, if any.</summary>
+    public static async Task<(T[] Page, string? Next)> PageAsync<T>(this TestUser user, string url)
     {
         using var http = user.Http();
         var response = await http.GetAsync(url, Ct).Bounded();
         response.EnsureSuccessStatusCode();
         var next = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
-        return (await response.ReadAsync<CharacterDto[]>(), next);
+        return (await response.ReadAsync<T[]>(), next);
     }
 
     public static async Task<HttpResponseMessage> ImportAsync(this TestUser user, byte[] file, string fileName)

@@ -48,6 +48,9 @@ public sealed class HookedConversationStore : IConversationStore
     public Task<Conversation?> GetAsync(string id, string userId, CancellationToken ct) => _inner.GetAsync(id, userId, ct);
     public Task<IReadOnlyList<Conversation>> ListAsync(string userId, CancellationToken ct) => _inner.ListAsync(userId, ct);
     public Task<bool> DeleteAsync(string id, string userId, CancellationToken ct) => _inner.DeleteAsync(id, userId, ct);
+    public Task<ConversationListPage> ListPageAsync(ConversationListQuery query, CancellationToken ct) => _inner.ListPageAsync(query, ct);
+    public Task<IReadOnlyList<StoredMessage>?> GetAllMessagesAsync(string conversationId, string userId, CancellationToken ct) =>
+        _inner.GetAllMessagesAsync(conversationId, userId, ct);
     public Task<StoredMessage?> FindByClientMessageIdAsync(string conversationId, string userId, string clientMessageId, CancellationToken ct) =>
         _inner.FindByClientMessageIdAsync(conversationId, userId, clientMessageId, ct);
     public Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken ct) =>

@@ -46,7 +46,7 @@ internal sealed class ConversationDocument
         CreatedAt = conversation.CreatedAt,
         UpdatedAt = conversation.UpdatedAt,
         Title = conversation.Title,
-        LeafId = opening.Count > 0 ? ObjectId.Parse(opening[0].Id) : null,
+        LeafId = conversation.LeafId is { } leaf ? ObjectId.Parse(leaf) : opening.Count > 0 ? ObjectId.Parse(opening[0].Id) : null,
         Messages = [.. opening.Select(MessageDocument.From)],
     };
 

@@ -36,6 +36,13 @@ internal sealed class MessageTree
 
     public static MessageTree Of(TreeDocument document) => new(document);
 
+    /// <summary>The tree of a conversation read whole.</summary>
+    public static MessageTree Of(ConversationDocument document) => new(new TreeDocument
+    {
+        LeafId = document.LeafId,
+        Messages = document.Messages.ConvertAll(m => new TreeNode { Id = m.Id, ParentId = m.ParentId, Root = m.Root }),
+    });
+
     public int Count => _ids.Count;
 
     /// <summary>The leaf as stored: null for a conversation written before trees (and for an empty one).</summary>

@@ -62,6 +62,101 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
         return documents.ConvertAll(d => d.ToConversation());
     }
 
+    public async Task<ConversationListPage> ListPageAsync(ConversationListQuery query, CancellationToken cancellationToken)
+    {
+        if (!ObjectId.TryParse(query.UserId, out var ownerId))
+        {
+            return new ConversationListPage([], null);
+        }
+
+        var found = query.Words.Count == 0
+            ? await ListLeavesAsync(ListFilter(ownerId, query), query.Limit + 1, cancellationToken)
+            : await SearchAsync(ListFilter(ownerId, query), query, cancellationToken);
+        return ConversationListPage.Of(found, query.Limit);
+    }
+
+    /// <summary>The user's conversations after the cursor; with words, the text index narrows them to those that hold every word somewhere.</summary>
+    internal static FilterDefinition<ConversationDocument> ListFilter(ObjectId ownerId, ConversationListQuery query)
+    {
+        var filter = Filter.Eq(d => d.UserId, ownerId);
+        if (query.Words.Count > 0) filter &= Filter.Text(TextSearch(query.Words));
+        if (query.After is { } after && ObjectId.TryParse(after.Id, out var afterId))
+        {
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(after.Key);
+            filter &= Filter.Lt(d => d.UpdatedAt, at) | (Filter.Eq(d => d.UpdatedAt, at) & Filter.Lt(d => d.Id, afterId));
+        }
+        return filter;
+    }
+
+    /// <summary>Each word a quoted phrase, so the index wants them all; words are letters and digits only, so none holds a quote or a minus.</summary>
+    internal static string TextSearch(IReadOnlyList<string> words) => string.Join(' ', words.Select(w => $"\"{w}\""));
+
+    /// <summary>The conversation's fields, named (a projection with only a <c>$slice</c> means all fields on MongoDB, but not on every server that speaks its wire), and its last message.</summary>
+    internal static readonly ProjectionDefinition<ConversationDocument> WithLastMessage = Projection
+        .Include(d => d.UserId).Include(d => d.CharacterId).Include(d => d.CreatedAt).Include(d => d.UpdatedAt).Include(d => d.Title).Include(d => d.LeafId)
+        .Slice(d => d.Messages, -1);
+
+    private static readonly SortDefinition<ConversationDocument> Newest = Builders<ConversationDocument>.Sort.Descending(d => d.UpdatedAt).Descending(d => d.Id);
+
+    /// <summary>
+    /// Each conversation with only its last message, which is its leaf unless a branch was selected or a message deleted since; those
+    /// few are read again for the leaf alone.
+    /// </summary>
+    private async Task<List<ListedConversation>> ListLeavesAsync(FilterDefinition<ConversationDocument> filter, int limit, CancellationToken cancellationToken)
+    {
+        var documents = await conversations.Find(filter).Sort(Newest).Limit(limit).Project<ConversationDocument>(WithLastMessage).ToListAsync(cancellationToken);
+        var listed = new List<ListedConversation>(documents.Count);
+        foreach (var d in documents)
+        {
+            var last = d.Messages.LastOrDefault();
+            var leaf = d.LeafId is not { } leafId || leafId == last?.Id
+                ? last
+                : (await conversations.Find(Filter.Eq(x => x.Id, d.Id))
+                    .Project<ConversationDocument>(Projection.ElemMatch(x => x.Messages, m => m.Id == leafId)).FirstOrDefaultAsync(cancellationToken))?.Messages.SingleOrDefault();
+            listed.Add(new ListedConversation(d.ToConversation(last?.Id.ToString()), leaf?.ToStoredMessage()));
+        }
+        return listed;
+    }
+
+    /// <summary>
+    /// The text index finds conversations that hold every word somewhere; of those, a page of the ones whose title or one message holds
+    /// them all, each with the latest such message. Read one by one, newest first, until the page is full.
+    /// </summary>
+    private async Task<List<ListedConversation>> SearchAsync(FilterDefinition<ConversationDocument> filter, ConversationListQuery query, CancellationToken cancellationToken)
+    {
+        var listed = new List<ListedConversation>();
+        using var cursor = await conversations.Find(filter, new FindOptions { BatchSize = query.Limit + 1 }).Sort(Newest).ToCursorAsync(cancellationToken);
+        while (listed.Count <= query.Limit && await cursor.MoveNextAsync(cancellationToken))
+        {
+            foreach (var d in cursor.Current)
+            {
+                if (Found(d, query.Words) is not { } found) continue;
+                listed.Add(found);
+                if (listed.Count > query.Limit) break;
+            }
+        }
+        return listed;
+    }
+
+    /// <summary>
+    /// A conversation the text index found, with its latest message that holds every word (or its title when none does), and its
+    /// leaf; null when the words are only spread over several messages (the index matches the document as a whole).
+    /// </summary>
+    internal static ListedConversation? Found(ConversationDocument d, IReadOnlyList<string> words)
+    {
+        var tree = MessageTree.Of(d);
+        var hit = Enumerable.Range(0, d.Messages.Count).Reverse().FirstOrDefault(i => ConversationSearch.HoldsAll(words, d.Messages[i].Message), -1);
+        FoundText? match = hit >= 0 ? new FoundText(tree.IdAt(hit), d.Messages[hit].Message)
+            : ConversationSearch.HoldsAll(words, d.Title) ? new FoundText(null, d.Title!)
+            : null;
+        if (match is null) return null;
+        var leaf = tree.IndexOf(tree.LeafId) is { } at ? d.Messages[at].ToStoredMessage(tree.ParentAt(at)) : null;
+        return new ListedConversation(d.ToConversation(tree.LeafId), leaf, match);
+    }
+
+    public async Task<IReadOnlyList<StoredMessage>?> GetAllMessagesAsync(string conversationId, string userId, CancellationToken cancellationToken) =>
+        (await ReadFromTreeAsync(conversationId, userId, tree => [.. Enumerable.Range(0, tree.Count)], cancellationToken))?.Messages;
+
     public async Task<bool> DeleteAsync(string id, string userId, CancellationToken cancellationToken)
     {
         if (!TryParseIds(id, userId, out var conversationId, out var ownerId))

@@ -24,6 +24,14 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
     internal static readonly CreateIndexModel<ConversationDocument> ConversationsByUser = new(
         Builders<ConversationDocument>.IndexKeys.Ascending(d => d.UserId).Descending(d => d.UpdatedAt));
 
+    /// <summary>
+    /// Conversation search: the words of titles and messages, under the user's id, so a search (which must name the user) reads only
+    /// that user's entries. Language "none": words are neither stemmed nor dropped as stop words, as in the SQLite store.
+    /// </summary>
+    internal static readonly CreateIndexModel<ConversationDocument> ConversationsByWord = new(
+        Builders<ConversationDocument>.IndexKeys.Ascending(d => d.UserId).Text(d => d.Title).Text("messages.message"),
+        new CreateIndexOptions { Name = "conversations_search", DefaultLanguage = "none" });
+
     /// <summary>Serves counting a user's characters (the quota) and "my characters".</summary>
     internal static readonly CreateIndexModel<CharacterDocument> CharactersByOwner = new(
         Builders<CharacterDocument>.IndexKeys.Ascending(d => d.OwnerId).Ascending(d => d.DeletedAt));
@@ -105,7 +113,7 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
         await database.Users().Indexes.CreateOneAsync(UniqueEmail, cancellationToken: cancellationToken);
         await database.Characters().Indexes.CreateManyAsync(
             [CharactersByOwner, CharactersPopular, CharactersNewest, CharactersBySearchWord, CharactersByTag], cancellationToken);
-        await database.Conversations().Indexes.CreateOneAsync(ConversationsByUser, cancellationToken: cancellationToken);
+        await database.Conversations().Indexes.CreateManyAsync([ConversationsByUser, ConversationsByWord], cancellationToken);
         await database.RefreshTokens().Indexes.CreateManyAsync(
             [UniqueTokenHash, RefreshTokensExpire, RefreshTokensByFamily, RefreshTokensByUser], cancellationToken);
         await database.OAuthAccounts().Indexes.CreateManyAsync([UniqueProviderAccount, UniqueUserProvider], cancellationToken);

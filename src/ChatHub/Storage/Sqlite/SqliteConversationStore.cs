@@ -37,6 +37,7 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         """;
 
     private static readonly string[] MessageColumnNames = MessageColumns.Split(", ");
+    private static readonly string[] ConversationColumnNames = ConversationColumns.Split(", ");
 
     public async Task CreateAsync(Conversation c, IReadOnlyList<StoredMessage> opening, CancellationToken cancellationToken)
     {
@@ -46,7 +47,7 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         await using var command = connection.Command(
             $"INSERT INTO conversations ({ConversationColumns}) VALUES ($id, $user, $character, $created, $updated, $title, $leaf)",
             ("$id", c.Id), ("$user", c.UserId), ("$character", c.CharacterId), ("$created", c.CreatedAt.ToMs()), ("$updated", c.UpdatedAt.ToMs()),
-            ("$title", c.Title), ("$leaf", opening.Count > 0 ? opening[0].Id : null));
+            ("$title", c.Title), ("$leaf", c.LeafId ?? (opening.Count > 0 ? opening[0].Id : null)));
         command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(cancellationToken);
         await using var insert = connection.Command($"INSERT INTO messages (conversation_id, position, {MessageColumns}) VALUES ($conversation, $position, {MessageValues})");
@@ -71,6 +72,65 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         await using var command = connection.Command(
             $"SELECT {ConversationColumns} FROM conversations WHERE user_id = $user ORDER BY updated_at DESC, id DESC", ("$user", userId));
         return await ReadConversationsAsync(command, cancellationToken);
+    }
+
+    public async Task<ConversationListPage> ListPageAsync(ConversationListQuery query, CancellationToken cancellationToken)
+    {
+        // A search reads conversation_search (kept by triggers, see SqliteDatabase): the rows of the user's that hold every
+        // word, and of each conversation the latest message among them (its title's row has no message, so comes last).
+        var search = query.Words.Count > 0;
+        var found = search
+            ? """
+              (SELECT h.conversation, h.message_id, h.body,
+                      ROW_NUMBER() OVER (PARTITION BY h.conversation ORDER BY m.position DESC NULLS LAST) AS latest
+               FROM conversation_search h LEFT JOIN messages m ON m.conversation_id = h.conversation AND m.id = h.message_id
+               WHERE conversation_search MATCH $match) f
+              JOIN conversations c ON c.id = f.conversation AND f.latest = 1
+              """
+            : "conversations c";
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"""
+            SELECT {Prefixed("c", ConversationColumnNames)}, {Prefixed("l", MessageColumnNames)}{(search ? ", f.message_id, f.body" : "")}
+            FROM {found}
+            LEFT JOIN messages l ON l.conversation_id = c.id AND l.id = c.leaf_id
+            WHERE c.user_id = $user AND ($afterKey IS NULL OR c.updated_at < $afterKey OR (c.updated_at = $afterKey AND c.id < $afterId))
+            ORDER BY c.updated_at DESC, c.id DESC
+            LIMIT $limit
+            """,
+            ("$user", query.UserId), ("$match", search ? SearchMatch(query) : null), ("$afterKey", query.After?.Key), ("$afterId", query.After?.Id),
+            ("$limit", query.Limit + 1));
+        var list = new List<ListedConversation>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var matchAt = ConversationColumnNames.Length + MessageColumnNames.Length;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new ListedConversation(
+                ReadConversation(reader),
+                reader.IsDBNull(ConversationColumnNames.Length) ? null : ReadMessage(reader, ConversationColumnNames.Length),
+                search ? new FoundText(reader.GetNullableString(matchAt), reader.GetString(matchAt + 1)) : null));
+        }
+        return ConversationListPage.Of(list, query.Limit);
+    }
+
+    /// <summary>
+    /// Every word as an FTS5 string ("" for a quote inside) in the body column, and the owner's id: nothing typed is read as query
+    /// syntax, and only the user's rows are looked at.
+    /// </summary>
+    private static string SearchMatch(ConversationListQuery query) =>
+        $"owner : {FtsString(query.UserId)} AND " + string.Join(" AND ", query.Words.Select(w => $"body : {FtsString(w)}"));
+
+    private static string FtsString(string value) => $"\"{value.Replace("\"", "\"\"")}\"";
+
+    public async Task<IReadOnlyList<StoredMessage>?> GetAllMessagesAsync(string conversationId, string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        if (await GetAsync(connection, conversationId, userId, cancellationToken, transaction) is null) return null;
+        await using var command = connection.Command(
+            $"SELECT {MessageColumns} FROM messages WHERE conversation_id = $conversation ORDER BY position", ("$conversation", conversationId));
+        command.Transaction = transaction;
+        return (await ReadMessagesAsync(command, cancellationToken)).ConvertAll(m => m.Message);
     }
 
     public async Task<bool> DeleteAsync(string id, string userId, CancellationToken cancellationToken)
@@ -311,16 +371,16 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
     {
         var list = new List<Conversation>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new Conversation(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3), reader.GetTime(4))
-            {
-                Title = reader.GetNullableString(5),
-                LeafId = reader.GetNullableString(6),
-            });
-        }
+        while (await reader.ReadAsync(cancellationToken)) list.Add(ReadConversation(reader));
         return list;
     }
+
+    private static Conversation ReadConversation(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3), reader.GetTime(4))
+        {
+            Title = reader.GetNullableString(5),
+            LeafId = reader.GetNullableString(6),
+        };
 
     /// <summary>Messages, each with its place when the query selects one after the message's columns.</summary>
     private static async Task<List<PlacedMessage>> ReadMessagesAsync(SqliteCommand command, CancellationToken cancellationToken)
@@ -336,7 +396,9 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         return list;
     }
 
-    private static string Prefixed(string alias) => string.Join(", ", MessageColumnNames.Select(c => $"{alias}.{c}"));
+    private static string Prefixed(string alias) => Prefixed(alias, MessageColumnNames);
+
+    private static string Prefixed(string alias, string[] columns) => string.Join(", ", columns.Select(c => $"{alias}.{c}"));
 
     private static StoredMessage ReadMessage(SqliteDataReader reader, int first) => new(
         reader.GetString(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetTime(first + 3),

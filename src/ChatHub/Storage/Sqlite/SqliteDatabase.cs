@@ -88,7 +88,61 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         await using var addedIndexes = connection.CreateCommand();
         addedIndexes.CommandText = AddedColumnsSchema;
         await addedIndexes.ExecuteNonQueryAsync(cancellationToken);
+        await AddConversationSearchIfMissingAsync(connection, cancellationToken);
     }
+
+    /// <summary>
+    /// Conversation search (issue 13): an FTS5 table with a row per message and per title, kept by triggers in the transaction of
+    /// every write that changes one, so the append path stays one write. Rows are found by the owner, conversation and message
+    /// ids they hold as tokens (a message's FTS row is deleted by a MATCH on them), never by rowid, which VACUUM may change.
+    /// A file made before gets the table, its triggers and every stored message and title once, under the write lock.
+    /// </summary>
+    private static async Task AddConversationSearchIfMissingAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'conversation_search'";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) == 0)
+        {
+            command.CommandText = ConversationSearchSchema;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    // The FTS5 string for an id column ('"' + id + '"', a quote doubled), matched in its column.
+    private static string IdMatch(string column, string value) => $"'{column} : \"' || replace({value}, '\"', '\"\"') || '\"'";
+
+    private static readonly string ConversationSearchSchema = $"""
+        CREATE VIRTUAL TABLE conversation_search USING fts5 (owner, conversation, message_id, body, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER conversation_search_message_added AFTER INSERT ON messages BEGIN
+            INSERT INTO conversation_search (owner, conversation, message_id, body)
+                SELECT user_id, new.conversation_id, new.id, new.message FROM conversations WHERE id = new.conversation_id;
+        END;
+        CREATE TRIGGER conversation_search_message_changed AFTER UPDATE OF message ON messages BEGIN
+            DELETE FROM conversation_search WHERE conversation_search MATCH {IdMatch("conversation", "old.conversation_id")} || ' AND ' || {IdMatch("message_id", "old.id")};
+            INSERT INTO conversation_search (owner, conversation, message_id, body)
+                SELECT user_id, new.conversation_id, new.id, new.message FROM conversations WHERE id = new.conversation_id;
+        END;
+        CREATE TRIGGER conversation_search_message_deleted AFTER DELETE ON messages BEGIN
+            DELETE FROM conversation_search WHERE conversation_search MATCH {IdMatch("conversation", "old.conversation_id")} || ' AND ' || {IdMatch("message_id", "old.id")};
+        END;
+        CREATE TRIGGER conversation_search_titled AFTER INSERT ON conversations WHEN new.title IS NOT NULL BEGIN
+            INSERT INTO conversation_search (owner, conversation, message_id, body) VALUES (new.user_id, new.id, NULL, new.title);
+        END;
+        CREATE TRIGGER conversation_search_retitled AFTER UPDATE OF title ON conversations BEGIN
+            DELETE FROM conversation_search WHERE conversation_search MATCH {IdMatch("conversation", "old.id")} AND message_id IS NULL;
+            INSERT INTO conversation_search (owner, conversation, message_id, body) SELECT new.user_id, new.id, NULL, new.title WHERE new.title IS NOT NULL;
+        END;
+        CREATE TRIGGER conversation_search_conversation_deleted AFTER DELETE ON conversations BEGIN
+            DELETE FROM conversation_search WHERE conversation_search MATCH {IdMatch("conversation", "old.id")};
+        END;
+        INSERT INTO conversation_search (owner, conversation, message_id, body)
+            SELECT c.user_id, m.conversation_id, m.id, m.message FROM messages m JOIN conversations c ON c.id = m.conversation_id;
+        INSERT INTO conversation_search (owner, conversation, message_id, body)
+            SELECT user_id, id, NULL, title FROM conversations WHERE title IS NOT NULL;
+        """;
 
     /// <summary>
     /// Columns conversations and messages got when conversations became trees (issue 13). Files made before
