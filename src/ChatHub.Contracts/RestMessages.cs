@@ -122,6 +122,8 @@ public sealed record CharacterDto
     public long ConversationsStarted { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The model profile (<c>Llm:Models:{name}</c>) its conversations use unless they pick one; null for the default profile.</summary>
+    public string? ModelProfile { get; init; }
 }
 
 /// <summary>
@@ -150,11 +152,15 @@ public sealed record CharacterRequest
     public string? CharacterVersion { get; init; }
     public JsonObject? Lorebook { get; init; }
     public JsonObject? Extensions { get; init; }
+    /// <summary>A configured model profile the owner's role may use; <c>""</c> goes back to the default profile.</summary>
+    public string? ModelProfile { get; init; }
 }
 
 public sealed record CreateConversationRequest
 {
     public required string CharacterId { get; init; }
+    /// <summary>The model profile the conversation uses instead of its character's; it must be one the user's role may use.</summary>
+    public string? ModelProfile { get; init; }
 }
 
 public sealed record ConversationDto
@@ -169,6 +175,8 @@ public sealed record ConversationDto
     public string? LeafId { get; init; }
     /// <summary>The active branch's last message, shortened; null when not known (lists) or there is none.</summary>
     public LastMessagePreview? LastMessage { get; init; }
+    /// <summary>The model profile the user picked for this conversation; null when it uses its character's.</summary>
+    public string? ModelProfile { get; init; }
 }
 
 public sealed record LastMessagePreview
@@ -179,9 +187,12 @@ public sealed record LastMessagePreview
     public required DateTimeOffset Timestamp { get; init; }
 }
 
+/// <summary>Body of <c>PATCH /api/conversations/{id}</c>: what it leaves out (null) stays as it was; at least one field.</summary>
 public sealed record RenameConversationRequest
 {
-    public required string Title { get; init; }
+    public string? Title { get; init; }
+    /// <summary>A model profile the user's role may use; <c>""</c> goes back to the character's.</summary>
+    public string? ModelProfile { get; init; }
 }
 
 /// <summary>A page of messages, oldest first. Pass the first message's id as <c>before</c> for the page before it.</summary>

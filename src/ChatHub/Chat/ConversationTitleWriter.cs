@@ -11,7 +11,6 @@ namespace ChatHub.Chat;
 /// </summary>
 public sealed partial class ConversationTitleWriter(
     IConversationStore conversations,
-    IChatClient model,
     ConversationNotices notices,
     ILogger<ConversationTitleWriter> logger)
 {
@@ -19,16 +18,18 @@ public sealed partial class ConversationTitleWriter(
 
     /// <summary>Starts writing the title and returns at once; <see cref="Pending"/> completes when it is stored (or given up).</summary>
     /// <param name="leaf">The first exchange's reply, the conversation's leaf.</param>
-    public void Start(Conversation conversation, string userText, StoredMessage leaf) => Pending = Task.Run(() => WriteAsync(conversation, userText, leaf));
+    /// <param name="profile">The model profile that wrote the reply writes the title too.</param>
+    public void Start(Conversation conversation, string userText, StoredMessage leaf, ModelProfile profile) =>
+        Pending = Task.Run(() => WriteAsync(conversation, userText, leaf, profile.Client));
 
     /// <summary>The title last started, for a host that waits for it.</summary>
     public Task Pending { get; private set; } = Task.CompletedTask;
 
-    private async Task WriteAsync(Conversation conversation, string userText, StoredMessage leaf)
+    private async Task WriteAsync(Conversation conversation, string userText, StoredMessage leaf, IChatClient model)
     {
         try
         {
-            var title = await AskAsync(userText, leaf.Text) ?? ConversationMapping.Shorten(userText, ConversationTitles.MaxChars);
+            var title = await AskAsync(model, userText, leaf.Text) ?? ConversationMapping.Shorten(userText, ConversationTitles.MaxChars);
             if (await conversations.SetTitleAsync(conversation.Id, conversation.UserId, title, onlyIfUntitled: true, CancellationToken.None))
             {
                 await notices.UpdatedAsync(conversation with { Title = title }, leaf);
@@ -40,7 +41,7 @@ public sealed partial class ConversationTitleWriter(
         }
     }
 
-    private async Task<string?> AskAsync(string userText, string replyText)
+    private async Task<string?> AskAsync(IChatClient model, string userText, string replyText)
     {
         var request = TitlePrompt.Build(userText, replyText);
         try

@@ -24,13 +24,14 @@ public sealed partial class ReplyTurn
     private readonly ReplySlot _slot;
     private readonly Conversation _conversation;
     private readonly TurnPrompt _prompt;
+    private readonly ModelProfile _profile;
     private readonly ReplyTurns _services;
     private readonly TaskCompletionSource<bool> _messageStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _firstExchange;
 
-    internal ReplyTurn(ReplySlot slot, Conversation conversation, TurnPrompt prompt, ReplyTurns services)
+    internal ReplyTurn(ReplySlot slot, Conversation conversation, TurnPrompt prompt, ModelProfile profile, ReplyTurns services)
     {
-        (_slot, _conversation, _prompt, _services) = (slot, conversation, prompt, services);
+        (_slot, _conversation, _prompt, _profile, _services) = (slot, conversation, prompt, profile, services);
         if (prompt.Pending is null) _messageStored.SetResult(true);
         Completion = Task.Run(RunAsync);
     }
@@ -65,7 +66,7 @@ public sealed partial class ReplyTurn
         var first = _firstExchange && _conversation.Title is null ? _prompt.Pending!.Text : null;
         // A continued reply off the active branch changes neither its leaf nor its last message.
         if (Run.Continues is null || stored.Id == _conversation.LeafId) await _services.Notices.UpdatedAsync(_conversation, stored, first);
-        if (first is not null && stored.Status == MessageValues.StatusComplete) _services.Titles.Start(_conversation, first, stored);
+        if (first is not null && stored.Status == MessageValues.StatusComplete) _services.Titles.Start(_conversation, first, stored, _profile);
     }
 
     /// <summary>The model asked for a reply: its pieces, positioned on the first (if any), or why it was not asked.</summary>
@@ -87,9 +88,10 @@ public sealed partial class ReplyTurn
         }
         IReadOnlyList<StoredMessage> messages = _prompt.Pending is { } pending ? [.. history.Messages.Append(pending).TakeLast(limit)] : history.Messages;
         _firstExchange = _prompt.Pending is not null && !history.HasMore && history.Messages.All(m => m.Sender != MessageValues.SenderUser);
-        var request = _services.Prompts.Build(character, messages, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token), continuing: Run.Continues is not null);
-        Run.Tokens.Asked(request.Messages, _services.ModelName);
-        var pieces = _services.Model.GetStreamingResponseAsync(request.Messages, request.Options, Run.Token).GetAsyncEnumerator(Run.Token);
+        var request = _services.Prompts.Build(character, messages, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token),
+            continuing: Run.Continues is not null, contextTokens: _profile.ContextTokens);
+        Run.Tokens.Asked(request.Messages, _profile.Model);
+        var pieces = _profile.Client.GetStreamingResponseAsync(request.Messages, request.Options, Run.Token).GetAsyncEnumerator(Run.Token);
         try
         {
             return new Asked(pieces, await pieces.MoveNextAsync(), null);

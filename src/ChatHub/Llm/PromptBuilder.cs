@@ -18,7 +18,7 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
     /// <summary>Ends the prompt of a continued reply, whose partial text is the history's last message.</summary>
     public const string ContinueInstruction = "Continue your last message from exactly where it stopped, without repeating any of it.";
 
-    private readonly int budget = options.Value.HistoryTokenBudget;
+    private readonly int defaultBudget = options.Value.HistoryTokenBudget;
 
     /// <summary>
     /// The character's card as the system prompt (<see cref="CardPrompt"/>), with the lorebook entries the
@@ -29,9 +29,13 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
     /// <param name="maxTokensCap">The user's role caps the reply's length below the character's own max_tokens.</param>
     /// <param name="user">Who the user is: <c>{{user}}</c> and their persona.</param>
     /// <param name="continuing">The model goes on with the last message: the prompt ends by saying so.</param>
-    public ModelRequest Build(Character character, IReadOnlyList<StoredMessage> history, int maxTokensCap = int.MaxValue, UserPersona? user = null, bool continuing = false)
+    /// <param name="contextTokens">The model profile's context window: the history gets what the system prompts and the reply leave of it. Null for <c>Llm:HistoryTokenBudget</c>.</param>
+    public ModelRequest Build(
+        Character character, IReadOnlyList<StoredMessage> history, int maxTokensCap = int.MaxValue, UserPersona? user = null, bool continuing = false, int? contextTokens = null)
     {
         user ??= UserPersona.Unknown;
+        var maxOutput = Math.Min(character.MaxTokens, maxTokensCap);
+        var budget = contextTokens is { } window ? Math.Max(0, window - maxOutput - FixedCost(character, user, continuing)) : defaultBudget;
         // Lorebook entries come out of the history's budget: together they stay within it.
         var lore = Lorebook.Of(character.Card) is { } book ? LoreSelection.Select(book, history, budget, CountTokens) : [];
         var historyBudget = budget - lore.Sum(e => CountTokens(e.Content));
@@ -84,9 +88,16 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
         return new ModelRequest(kept, new ChatOptions
         {
             Temperature = (float)character.Temperature,
-            MaxOutputTokens = Math.Min(character.MaxTokens, maxTokensCap),
+            MaxOutputTokens = maxOutput,
         });
     }
+
+    /// <summary>What a prompt costs besides its history and lorebook entries: the card's system prompt, the instructions after the history, the reply's priming.</summary>
+    private static int FixedCost(Character character, UserPersona user, bool continuing) =>
+        CountTokens(CardPrompt.Write(character, user, []))
+        + (character.Card.PostHistoryInstructions.Trim().Length > 0 ? CountTokens(CardPrompt.Macros(character.Card.PostHistoryInstructions.Trim(), character, user)) : 0)
+        + (continuing ? CountTokens(ContinueInstruction) : 0)
+        + TokenCounter.ReplyPriming;
 
     internal static int CountTokens(string text) => TokenCounter.Count(text) + TokensPerMessage;
 

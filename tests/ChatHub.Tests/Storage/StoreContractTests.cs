@@ -100,7 +100,7 @@ public abstract class StoreContractTests
     public async Task CreatedCharacterReadsBackEqualWithEveryCardField()
     {
         await using var stores = await OpenStoresAsync();
-        var character = NewCharacter() with { Card = FullCard(), Visibility = CharacterVisibility.Unlisted, ConversationsStarted = 2 };
+        var character = NewCharacter() with { Card = FullCard(), Visibility = CharacterVisibility.Unlisted, ConversationsStarted = 2, ModelProfile = "backup" };
 
         Assert.True(await stores.Characters.TryCreateAsync(character, Ct));
 
@@ -132,6 +132,7 @@ public abstract class StoreContractTests
             OwnerId = Ids.New(),
             Visibility = CharacterVisibility.Unlisted,
             Card = FullCard() with { Scenario = "A rooftop at night." },
+            ModelProfile = "fast",
         };
 
         Assert.True(await stores.Characters.UpdateAsync(changed, Ct));
@@ -541,7 +542,9 @@ public abstract class StoreContractTests
         await stores.Conversations.AppendReplyAsync(conversation.Id, reply, Ct);
         await stores.Conversations.AppendReplyAsync(conversation.Id, withoutFirstToken, Ct);
 
-        Assert.Equal([question, reply, withoutFirstToken], await AllMessagesAsync(stores, conversation));
+        // Two replies to one message are alternatives: the branch holds the latest, the other is read by its id.
+        Assert.Equal([question, withoutFirstToken], await AllMessagesAsync(stores, conversation));
+        Assert.Equal(reply, (await stores.Conversations.GetMessageAsync(conversation.Id, conversation.UserId, reply.Id, Ct))!.Message);
     }
 
     [Fact]
@@ -798,6 +801,23 @@ public abstract class StoreContractTests
 
         Assert.Equal("Gotham at night", (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.Title);
         Assert.Equal("Gotham at night", Assert.Single(await stores.Conversations.ListAsync(conversation.UserId, Ct)).Title);
+    }
+
+    [Fact]
+    public async Task AConversationKeepsItsModelProfileUntilItsOwnerChangesOrClearsIt()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = new Conversation(Ids.New(), Ids.New(), Ids.New(), Now, Now) { ModelProfile = "fast" };
+        await stores.Conversations.CreateAsync(conversation, [], Ct);
+        Assert.Equal("fast", (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.ModelProfile);
+
+        Assert.True(await stores.Conversations.SetModelProfileAsync(conversation.Id, conversation.UserId, "backup", Ct));
+        Assert.False(await stores.Conversations.SetModelProfileAsync(conversation.Id, Ids.New(), "stolen", Ct));
+        Assert.Equal("backup", (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.ModelProfile);
+        Assert.Equal("backup", Assert.Single(await stores.Conversations.ListAsync(conversation.UserId, Ct)).ModelProfile);
+
+        Assert.True(await stores.Conversations.SetModelProfileAsync(conversation.Id, conversation.UserId, null, Ct));
+        Assert.Null((await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.ModelProfile);
     }
 
     [Fact]

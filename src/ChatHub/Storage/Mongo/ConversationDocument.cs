@@ -34,6 +34,10 @@ internal sealed class ConversationDocument
     [BsonElement("awaiting_reply_id"), BsonIgnoreIfNull]
     public ObjectId? AwaitingReplyId { get; set; }
 
+    /// <summary>The model profile the user picked; absent to use the character's (and in documents written before issue 17).</summary>
+    [BsonElement("model_profile"), BsonIgnoreIfNull]
+    public string? ModelProfile { get; set; }
+
     /// <summary>Empty, not absent, when a read projected the messages away.</summary>
     [BsonElement("messages")]
     public List<MessageDocument> Messages { get; set; } = [];
@@ -46,13 +50,14 @@ internal sealed class ConversationDocument
         CreatedAt = conversation.CreatedAt,
         UpdatedAt = conversation.UpdatedAt,
         Title = conversation.Title,
+        ModelProfile = conversation.ModelProfile,
         LeafId = opening.Count > 0 ? ObjectId.Parse(opening[0].Id) : null,
         Messages = [.. opening.Select(MessageDocument.From)],
     };
 
     /// <summary>A conversation written before trees has no leaf stored; <paramref name="leafId"/> is then the one its messages imply.</summary>
     public Conversation ToConversation(string? leafId = null) =>
-        new(Id.ToString(), UserId.ToString(), CharacterId.ToString(), CreatedAt, UpdatedAt) { Title = Title, LeafId = LeafId?.ToString() ?? leafId };
+        new(Id.ToString(), UserId.ToString(), CharacterId.ToString(), CreatedAt, UpdatedAt) { Title = Title, LeafId = LeafId?.ToString() ?? leafId, ModelProfile = ModelProfile };
 }
 
 /// <summary>

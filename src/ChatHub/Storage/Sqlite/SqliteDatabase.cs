@@ -81,6 +81,8 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         {
             await AddColumnIfMissingAsync(connection, table, column, definition, cancellationToken, backfill);
         }
+        // Issue 17: the model profile a conversation's user picked (null: its character's).
+        await AddColumnIfMissingAsync(connection, "conversations", "model_profile", "TEXT", cancellationToken);
         foreach (var (column, definition) in CharacterColumnsAdded)
         {
             await AddColumnIfMissingAsync(connection, "characters", column, definition, cancellationToken);
