@@ -195,6 +195,30 @@ public sealed record RenameConversationRequest
     public string? ModelProfile { get; init; }
 }
 
+/// <summary>
+/// A conversation's memory (<c>GET</c>/<c>PUT /api/conversations/{id}/memory</c>): the rolling summary of the part of its
+/// active branch that no longer fits a prompt, which every prompt carries before the recent messages.
+/// </summary>
+public sealed record ConversationMemoryDto
+{
+    /// <summary>Empty until something is summarised (or the user writes one).</summary>
+    public required string Summary { get; init; }
+    /// <summary>The last message the summary covers; null when it covers none (e.g. the user wrote it first).</summary>
+    public string? ThroughMessageId { get; init; }
+    /// <summary>Off: no summary is written or sent for this conversation.</summary>
+    public required bool Enabled { get; init; }
+    /// <summary>When it was last written; null before.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
+
+/// <summary>Body of <c>PUT /api/conversations/{id}/memory</c>: what it leaves out (null) stays as it was; at least one field.</summary>
+public sealed record UpdateConversationMemoryRequest
+{
+    /// <summary>The summary as the user wants it (at most 4,000 characters); <c>""</c> drops it, and it is written again from the start.</summary>
+    public string? Summary { get; init; }
+    public bool? Enabled { get; init; }
+}
+
 /// <summary>A page of messages, oldest first. Pass the first message's id as <c>before</c> for the page before it.</summary>
 public sealed record MessagePage
 {

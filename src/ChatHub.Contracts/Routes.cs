@@ -33,6 +33,7 @@ public static partial class Routes
 
     public static string Character(string id) => $"{Characters}/{Uri.EscapeDataString(id)}";
     public static string Conversation(string id) => $"{Conversations}/{Uri.EscapeDataString(id)}";
+    public static string ConversationMemory(string id) => $"{Conversation(id)}/memory";
 
     public static string MySession(string sessionId) => $"{MySessions}/{Uri.EscapeDataString(sessionId)}";
 

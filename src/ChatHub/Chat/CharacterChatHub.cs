@@ -28,6 +28,7 @@ public sealed class CharacterChatHub(
     UsageLedger usage,
     CharacterCache characters,
     ModelChoice models,
+    ConversationMemoryWriter memories,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
     TimeProvider clock) : Hub<IChatHubClient>, IChatHub
@@ -124,6 +125,7 @@ public sealed class CharacterChatHub(
         var branch = await conversations.GetPathAsync(conversation.Id, UserId, leaf, settings.Value.SnapshotMessages, CancellationToken.None)
             ?? throw new HubException(NoSuchConversation);
         await Clients.Group(ChatGroups.Conversation(conversation.Id)).BranchSelected(new BranchSelected { ConversationId = conversation.Id, LeafId = leaf });
+        memories.BranchChanged(conversation.Id, UserId);
         await notices.UpdatedAsync(conversation with { LeafId = leaf }, branch.Messages.LastOrDefault());
         return new ConversationSnapshot { ConversationId = conversation.Id, Messages = branch.ToDtos() };
     }
@@ -144,6 +146,7 @@ public sealed class CharacterChatHub(
 
         var group = Clients.Group(ChatGroups.Conversation(conversation.Id));
         await group.MessagesDeleted(new MessagesDeleted { ConversationId = conversation.Id, MessageIds = outcome.Deleted });
+        memories.BranchChanged(conversation.Id, UserId);
         if (outcome.LeafId != before.LeafId)
         {
             await group.BranchSelected(new BranchSelected { ConversationId = conversation.Id, LeafId = outcome.LeafId });

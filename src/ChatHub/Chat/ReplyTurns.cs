@@ -20,6 +20,7 @@ public sealed class ReplyTurns(
     ReplyEnding ending,
     ConversationNotices notices,
     ConversationTitleWriter titles,
+    ConversationMemoryWriter memories,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
     TimeProvider clock,
@@ -34,6 +35,7 @@ public sealed class ReplyTurns(
     internal ReplyEnding Ending => ending;
     internal ConversationNotices Notices => notices;
     internal ConversationTitleWriter Titles => titles;
+    internal ConversationMemoryWriter Memories => memories;
     internal ChatSettings Settings => settings.Value;
     internal ChatMetrics Metrics => metrics;
     internal TimeProvider Clock => clock;

@@ -15,6 +15,9 @@ public sealed record Conversation(
 
     /// <summary>The model profile the user picked; null to use the character's.</summary>
     public string? ModelProfile { get; init; }
+
+    /// <summary>The rolling summary; <see cref="ConversationMemory.None"/> until one is written.</summary>
+    public ConversationMemory Memory { get; init; } = ConversationMemory.None;
 }
 
 /// <summary>

@@ -23,6 +23,7 @@ public static class ConversationEndpoints
         group.MapGet("/{id}/messages/{messageId}/alternatives", AlternativesAsync);
         group.MapPatch("/{id}", RenameAsync);
         group.MapDelete("/{id}", DeleteAsync);
+        group.MapMemory();
         return app;
     }
 

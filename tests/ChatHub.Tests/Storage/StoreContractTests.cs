@@ -821,6 +821,22 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task AConversationsMemoryIsStoredWholeAndReadBackWithIt()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var (question, _) = await ExchangeAsync(stores, conversation, null);
+        var memory = new ConversationMemory("Batman asked about the cave.", question.Id, Enabled: false, Now);
+
+        Assert.Equal(ConversationMemory.None, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.Memory);
+        Assert.True(await stores.Conversations.SetMemoryAsync(conversation.Id, conversation.UserId, memory, Ct));
+        Assert.False(await stores.Conversations.SetMemoryAsync(conversation.Id, Ids.New(), memory with { Summary = "Stolen" }, Ct));
+
+        Assert.Equal(memory, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.Memory);
+        Assert.Equal(memory, Assert.Single(await stores.Conversations.ListAsync(conversation.UserId, Ct)).Memory);
+    }
+
+    [Fact]
     public async Task AnAlternativeSentTwiceWithOneClientMessageIdIsStoredOnce()
     {
         await using var stores = await OpenStoresAsync();
