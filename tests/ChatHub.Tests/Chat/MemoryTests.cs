@@ -17,29 +17,15 @@ public sealed class MemoryTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed record Rig(FakeOpenAiServer Fake, ChatServer Server, TestUser User, ConversationDto Conversation, Device Device) : IAsyncDisposable
+    private static async Task<RemoteModelRig> StartAsync()
     {
-        public async ValueTask DisposeAsync()
-        {
-            await Device.DisposeAsync();
-            await Server.DisposeAsync();
-            await Fake.DisposeAsync();
-        }
-    }
-
-    private static async Task<Rig> StartAsync()
-    {
-        var fake = await FakeOpenAiServer.StartAsync(Ct);
-        fake.WholeReply = FakeReply.Tokens(Summary);
-        var server = await ChatServer.StartAsync(new Dictionary<string, string> { ["Llm:HistoryTokenBudget"] = $"{Budget}" },
-            configure: b => b.Configuration.AddInMemoryCollection(fake.LlmConfiguration));
-        var user = await server.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
-        return new Rig(fake, server, user, conversation, await user.ConnectAsync());
+        var rig = await RemoteModelRig.StartAsync(new Dictionary<string, string> { ["Llm:HistoryTokenBudget"] = $"{Budget}" });
+        rig.Fake.WholeReply = FakeReply.Tokens(Summary);
+        return rig;
     }
 
     /// <summary>Exchanges stored straight into the store, each about 25 tokens a message: far more than the history budget.</summary>
-    private static async Task SeedAsync(Rig rig, int exchanges)
+    private static async Task SeedAsync(RemoteModelRig rig, int exchanges)
     {
         var store = rig.Server.Services.GetRequiredService<IConversationStore>();
         var parent = rig.Conversation.LeafId;
