@@ -43,6 +43,8 @@ public sealed class SlowDeviceTests(RedisFixture fixture) : IClassFixture<RedisF
         var settings = redis
             ? new Dictionary<string, string> { ["ConnectionStrings:Redis"] = fixture.Redis.ConnectionString, ["Redis:ChannelPrefix"] = $"test-{Guid.NewGuid():N}" }
             : [];
+        // The long reply alone is near a free user's daily token budget; with its title (which counts too) it is past it.
+        settings["Quotas:Free:TokensPerDay"] = "10000000";
         var logs = new CapturedLogs();
         await using var server = await ChatServer.StartAsync(settings, configure: b =>
         {
