@@ -122,6 +122,8 @@ public sealed record CharacterDto
     public long ConversationsStarted { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The model profile (<c>Llm:Models:{name}</c>) its conversations use unless they pick one; null for the default profile.</summary>
+    public string? ModelProfile { get; init; }
 }
 
 /// <summary>
@@ -150,11 +152,15 @@ public sealed record CharacterRequest
     public string? CharacterVersion { get; init; }
     public JsonObject? Lorebook { get; init; }
     public JsonObject? Extensions { get; init; }
+    /// <summary>A configured model profile the owner's role may use; <c>""</c> goes back to the default profile.</summary>
+    public string? ModelProfile { get; init; }
 }
 
 public sealed record CreateConversationRequest
 {
     public required string CharacterId { get; init; }
+    /// <summary>The model profile the conversation uses instead of its character's; it must be one the user's role may use.</summary>
+    public string? ModelProfile { get; init; }
 }
 
 public sealed record ConversationDto
@@ -169,6 +175,8 @@ public sealed record ConversationDto
     public string? LeafId { get; init; }
     /// <summary>The active branch's last message, shortened; null when not known or there is none.</summary>
     public LastMessagePreview? LastMessage { get; init; }
+    /// <summary>The model profile the user picked for this conversation; null when it uses its character's.</summary>
+    public string? ModelProfile { get; init; }
     /// <summary>Who the conversation is with, in lists (<c>GET /api/conversations</c>) and imports; null elsewhere.</summary>
     public ConversationCharacter? Character { get; init; }
     /// <summary>In a search (<c>?query=</c>) only: where the words were found.</summary>
@@ -221,9 +229,36 @@ public sealed record LastMessagePreview
     public required DateTimeOffset Timestamp { get; init; }
 }
 
+/// <summary>Body of <c>PATCH /api/conversations/{id}</c>: what it leaves out (null) stays as it was; at least one field.</summary>
 public sealed record RenameConversationRequest
 {
-    public required string Title { get; init; }
+    public string? Title { get; init; }
+    /// <summary>A model profile the user's role may use; <c>""</c> goes back to the character's.</summary>
+    public string? ModelProfile { get; init; }
+}
+
+/// <summary>
+/// A conversation's memory (<c>GET</c>/<c>PUT /api/conversations/{id}/memory</c>): the rolling summary of the part of its
+/// active branch that no longer fits a prompt, which every prompt carries before the recent messages.
+/// </summary>
+public sealed record ConversationMemoryDto
+{
+    /// <summary>Empty until something is summarised (or the user writes one).</summary>
+    public required string Summary { get; init; }
+    /// <summary>The last message the summary covers; null when it covers none (e.g. the user wrote it first).</summary>
+    public string? ThroughMessageId { get; init; }
+    /// <summary>Off: no summary is written or sent for this conversation.</summary>
+    public required bool Enabled { get; init; }
+    /// <summary>When it was last written; null before.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
+
+/// <summary>Body of <c>PUT /api/conversations/{id}/memory</c>: what it leaves out (null) stays as it was; at least one field.</summary>
+public sealed record UpdateConversationMemoryRequest
+{
+    /// <summary>The summary as the user wants it (at most 4,000 characters); <c>""</c> drops it, and it is written again from the start.</summary>
+    public string? Summary { get; init; }
+    public bool? Enabled { get; init; }
 }
 
 /// <summary>A page of messages, oldest first. Pass the first message's id as <c>before</c> for the page before it.</summary>

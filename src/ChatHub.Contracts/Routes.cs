@@ -28,9 +28,12 @@ public static partial class Routes
     public const string Conversations = "/api/conversations";
     public const string HealthLive = "/health/live";
     public const string HealthReady = "/health/ready";
+    /// <summary>Each model profile's circuit breaker, as JSON: <c>{status, models: {name: state}}</c>.</summary>
+    public const string HealthModels = "/health/models";
 
     public static string Character(string id) => $"{Characters}/{Uri.EscapeDataString(id)}";
     public static string Conversation(string id) => $"{Conversations}/{Uri.EscapeDataString(id)}";
+    public static string ConversationMemory(string id) => $"{Conversation(id)}/memory";
 
     public static string MySession(string sessionId) => $"{MySessions}/{Uri.EscapeDataString(sessionId)}";
 

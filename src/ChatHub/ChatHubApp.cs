@@ -48,6 +48,7 @@ public static class ChatHubApp
             .MapCharacters()
             .MapConversations()
             .MapChat()
+            .MapLlm()
             .MapUsage()
             .MapWeb();
         return app;

@@ -34,5 +34,8 @@ public sealed record Character(
     /// <summary>The stored avatar's ETag; null when there is none. Kept by <see cref="ICharacterStore.SetAvatarAsync"/>.</summary>
     public string? AvatarEtag { get; init; }
 
+    /// <summary>The model profile its conversations use unless they pick one; null for the default.</summary>
+    public string? ModelProfile { get; init; }
+
     public bool IsDeleted => DeletedAt is not null;
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ChatHub.Accounts;
 using ChatHub.Contracts;
 using ChatHub.Infrastructure;
+using ChatHub.Llm;
 using ChatHub.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -56,9 +57,9 @@ public static class CharacterEndpoints
         await store.FindVisibleAsync(id, user, ct) is { } character ? TypedResults.Ok(character.ToDto()) : NotFound();
 
     private static async Task<Results<Created<CharacterDto>, ProblemHttpResult>> CreateAsync(
-        CharacterRequest request, ClaimsPrincipal user, ICharacterStore store, IQuotaService quotas, TimeProvider clock, CancellationToken ct)
+        CharacterRequest request, ClaimsPrincipal user, ICharacterStore store, IQuotaService quotas, ModelChoice models, TimeProvider clock, CancellationToken ct)
     {
-        if (CharacterValidation.Check(request) is { } error) return Problems.BadRequest(error);
+        if ((CharacterValidation.Check(request) ?? models.Check(user, request.ModelProfile)) is { } error) return Problems.BadRequest(error);
         if (await QuotaProblemAsync(user, store, quotas, ct) is { } refused) return refused;
         var character = request.ToCharacter(Ids.New(), user.UserId(), clock.UtcNowMs());
         await store.TryCreateAsync(character, ct);
@@ -66,11 +67,11 @@ public static class CharacterEndpoints
     }
 
     private static async Task<Results<Ok<CharacterDto>, ProblemHttpResult>> UpdateAsync(
-        string id, CharacterRequest request, ClaimsPrincipal user, ICharacterStore store, CharacterCache cache, TimeProvider clock, CancellationToken ct)
+        string id, CharacterRequest request, ClaimsPrincipal user, ICharacterStore store, CharacterCache cache, ModelChoice models, TimeProvider clock, CancellationToken ct)
     {
         if (await store.FindVisibleAsync(id, user, ct) is not { } existing) return NotFound();
         if (!user.CanEdit(existing)) return NotYours();
-        if (CharacterValidation.Check(request) is { } error) return Problems.BadRequest(error);
+        if ((CharacterValidation.Check(request) ?? models.Check(user, request.ModelProfile)) is { } error) return Problems.BadRequest(error);
         var updated = request.ApplyTo(existing, clock.UtcNowMs());
         var changed = await store.UpdateAsync(updated, ct);
         cache.Forget(id);

@@ -34,6 +34,7 @@ public static class CharacterMapping
         ConversationsStarted = c.ConversationsStarted,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,
+        ModelProfile = c.ModelProfile,
     };
 
     /// <summary>The avatar's URL, which changes when the avatar does; null when there is none.</summary>
@@ -61,6 +62,7 @@ public static class CharacterMapping
             MaxTokens = r.AiSettings?.MaxTokens ?? existing.MaxTokens,
             UpdatedAt = now,
             Visibility = r.Visibility ?? existing.Visibility,
+            ModelProfile = r.ModelProfile is null ? existing.ModelProfile : r.ModelProfile.Length == 0 ? null : r.ModelProfile,
             Card = card with
             {
                 Scenario = r.Scenario ?? card.Scenario,

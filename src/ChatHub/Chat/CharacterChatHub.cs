@@ -1,7 +1,9 @@
 using ChatHub.Accounts;
+using ChatHub.Characters;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
 using ChatHub.Infrastructure;
+using ChatHub.Llm;
 using ChatHub.Observability;
 using ChatHub.Quotas;
 using ChatHub.Usage;
@@ -24,6 +26,9 @@ public sealed class CharacterChatHub(
     ConversationNotices notices,
     IQuotaService quotas,
     UsageLedger usage,
+    CharacterCache characters,
+    ModelChoice models,
+    ConversationMemoryWriter memories,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
     TimeProvider clock) : Hub<IChatHubClient>, IChatHub
@@ -120,6 +125,7 @@ public sealed class CharacterChatHub(
         var branch = await conversations.GetPathAsync(conversation.Id, UserId, leaf, settings.Value.SnapshotMessages, CancellationToken.None)
             ?? throw new HubException(NoSuchConversation);
         await Clients.Group(ChatGroups.Conversation(conversation.Id)).BranchSelected(new BranchSelected { ConversationId = conversation.Id, LeafId = leaf });
+        memories.BranchChanged(conversation.Id, UserId);
         await notices.UpdatedAsync(conversation with { LeafId = leaf }, branch.Messages.LastOrDefault());
         return new ConversationSnapshot { ConversationId = conversation.Id, Messages = branch.ToDtos() };
     }
@@ -140,6 +146,7 @@ public sealed class CharacterChatHub(
 
         var group = Clients.Group(ChatGroups.Conversation(conversation.Id));
         await group.MessagesDeleted(new MessagesDeleted { ConversationId = conversation.Id, MessageIds = outcome.Deleted });
+        memories.BranchChanged(conversation.Id, UserId);
         if (outcome.LeafId != before.LeafId)
         {
             await group.BranchSelected(new BranchSelected { ConversationId = conversation.Id, LeafId = outcome.LeafId });
@@ -193,11 +200,12 @@ public sealed class CharacterChatHub(
 
         // With the slot held no other reply can move the leaf: the message follows the branch as it is now.
         var current = await ReadHoldingAsync(slot, conversation.Id);
+        var profile = await ProfileHoldingAsync(slot, current);
         message = message with { ParentId = parentOf(current) };
 
         // From here the slot is the turn's: it asks the model while the message commits, so the two waits
         // overlap, and shows the reply only once it hears the message is stored.
-        var turn = turns.Start(slot, current, new TurnPrompt(message.ParentId, message));
+        var turn = turns.Start(slot, current, new TurnPrompt(message.ParentId, message), profile);
         var stored = false;
         try
         {
@@ -231,7 +239,8 @@ public sealed class CharacterChatHub(
             if ((await replies.ActiveAsync(conversation.Id))?.ReplyId == run.ReplyId) return;
             throw new HubException(refusal);
         }
-        turns.Start(slot, await ReadHoldingAsync(slot, conversation.Id), prompt);
+        var current = await ReadHoldingAsync(slot, conversation.Id);
+        turns.Start(slot, current, prompt, await ProfileHoldingAsync(slot, current));
     }
 
     /// <summary>
@@ -263,6 +272,28 @@ public sealed class CharacterChatHub(
         await slot.DisposeAsync();
         Watched.Remove(conversationId);
         throw new HubException(NoSuchConversation);
+    }
+
+    /// <summary>
+    /// The model profile the conversation uses as it is now (a pick made over REST since it was watched counts); the slot
+    /// is given back when the user's role may not use it, and nothing is written.
+    /// </summary>
+    private async Task<ModelProfile> ProfileHoldingAsync(ReplySlot slot, Conversation current)
+    {
+        string? refusal;
+        try
+        {
+            var character = await characters.GetAsync(current.CharacterId, CancellationToken.None);
+            (var profile, refusal) = models.For(Context.User!, current.ModelProfile, character?.ModelProfile);
+            if (profile is not null) return profile;
+        }
+        catch
+        {
+            await slot.DisposeAsync();
+            throw;
+        }
+        await slot.DisposeAsync();
+        throw new HubException(refusal);
     }
 
     private ReplyRun NewRun(

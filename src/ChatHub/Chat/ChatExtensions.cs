@@ -40,7 +40,9 @@ public static class ChatExtensions
         builder.Services.AddSingleton<ReplyEnding>();
         builder.Services.AddSingleton<ConversationNotices>();
         builder.Services.AddSingleton<IConversationUpdates>(sp => sp.GetRequiredService<ConversationNotices>());
+        builder.Services.AddSingleton<BackgroundAsks>();
         builder.Services.AddSingleton<ConversationTitleWriter>();
+        builder.Services.AddSingleton<ConversationMemoryWriter>();
         builder.Services.AddSingleton<ReplyTurns>();
         builder.Services.AddSingleton<ReplySlots>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplySlots>());

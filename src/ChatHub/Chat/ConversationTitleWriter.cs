@@ -1,6 +1,5 @@
 using ChatHub.Conversations;
 using ChatHub.Llm;
-using Microsoft.Extensions.AI;
 
 namespace ChatHub.Chat;
 
@@ -11,24 +10,25 @@ namespace ChatHub.Chat;
 /// </summary>
 public sealed partial class ConversationTitleWriter(
     IConversationStore conversations,
-    IChatClient model,
+    BackgroundAsks asks,
     ConversationNotices notices,
     ILogger<ConversationTitleWriter> logger)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     /// <summary>Starts writing the title and returns at once; <see cref="Pending"/> completes when it is stored (or given up).</summary>
     /// <param name="leaf">The first exchange's reply, the conversation's leaf.</param>
-    public void Start(Conversation conversation, string userText, StoredMessage leaf) => Pending = Task.Run(() => WriteAsync(conversation, userText, leaf));
+    /// <param name="profile">The model profile that wrote the reply writes the title too.</param>
+    /// <param name="role">The user's role, by which the title's tokens are counted.</param>
+    public void Start(Conversation conversation, string userText, StoredMessage leaf, ModelProfile profile, string role) =>
+        Pending = Task.Run(() => WriteAsync(conversation, userText, leaf, profile, role));
 
     /// <summary>The title last started, for a host that waits for it.</summary>
     public Task Pending { get; private set; } = Task.CompletedTask;
 
-    private async Task WriteAsync(Conversation conversation, string userText, StoredMessage leaf)
+    private async Task WriteAsync(Conversation conversation, string userText, StoredMessage leaf, ModelProfile profile, string role)
     {
         try
         {
-            var title = await AskAsync(userText, leaf.Text) ?? ConversationMapping.Shorten(userText, ConversationTitles.MaxChars);
+            var title = await AskAsync(profile, conversation.UserId, role, userText, leaf.Text) ?? ConversationMapping.Shorten(userText, ConversationTitles.MaxChars);
             if (await conversations.SetTitleAsync(conversation.Id, conversation.UserId, title, onlyIfUntitled: true, CancellationToken.None))
             {
                 await notices.UpdatedAsync(conversation with { Title = title }, leaf);
@@ -40,14 +40,11 @@ public sealed partial class ConversationTitleWriter(
         }
     }
 
-    private async Task<string?> AskAsync(string userText, string replyText)
+    private async Task<string?> AskAsync(ModelProfile profile, string userId, string role, string userText, string replyText)
     {
-        var request = TitlePrompt.Build(userText, replyText);
         try
         {
-            using var patience = new CancellationTokenSource(Patience);
-            var answer = await model.GetResponseAsync(request.Messages, request.Options, patience.Token);
-            return TitlePrompt.Read(answer.Text);
+            return TitlePrompt.Read(await asks.AskAsync(profile, TitlePrompt.Build(userText, replyText), userId, role));
         }
         catch (Exception ex)
         {

@@ -24,13 +24,15 @@ public sealed partial class ReplyTurn
     private readonly ReplySlot _slot;
     private readonly Conversation _conversation;
     private readonly TurnPrompt _prompt;
+    private readonly ModelProfile _profile;
     private readonly ReplyTurns _services;
     private readonly TaskCompletionSource<bool> _messageStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _firstExchange;
+    private string? _foldThroughId;
 
-    internal ReplyTurn(ReplySlot slot, Conversation conversation, TurnPrompt prompt, ReplyTurns services)
+    internal ReplyTurn(ReplySlot slot, Conversation conversation, TurnPrompt prompt, ModelProfile profile, ReplyTurns services)
     {
-        (_slot, _conversation, _prompt, _services) = (slot, conversation, prompt, services);
+        (_slot, _conversation, _prompt, _profile, _services) = (slot, conversation, prompt, profile, services);
         if (prompt.Pending is null) _messageStored.SetResult(true);
         Completion = Task.Run(RunAsync);
     }
@@ -65,7 +67,8 @@ public sealed partial class ReplyTurn
         var first = _firstExchange && _conversation.Title is null ? _prompt.Pending!.Text : null;
         // A continued reply off the active branch changes neither its leaf nor its last message.
         if (Run.Continues is null || stored.Id == _conversation.LeafId) await _services.Notices.UpdatedAsync(_conversation, stored, first);
-        if (first is not null && stored.Status == MessageValues.StatusComplete) _services.Titles.Start(_conversation, first, stored);
+        if (first is not null && stored.Status == MessageValues.StatusComplete) _services.Titles.Start(_conversation, first, stored, _profile, Run.Role);
+        if (_foldThroughId is not null) _services.Memories.Start(_conversation, _foldThroughId, _profile, Run.Role);
     }
 
     /// <summary>The model asked for a reply: its pieces, positioned on the first (if any), or why it was not asked.</summary>
@@ -87,9 +90,12 @@ public sealed partial class ReplyTurn
         }
         IReadOnlyList<StoredMessage> messages = _prompt.Pending is { } pending ? [.. history.Messages.Append(pending).TakeLast(limit)] : history.Messages;
         _firstExchange = _prompt.Pending is not null && !history.HasMore && history.Messages.All(m => m.Sender != MessageValues.SenderUser);
-        var request = _services.Prompts.Build(character, messages, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token), continuing: Run.Continues is not null);
-        Run.Tokens.Asked(request.Messages, _services.ModelName);
-        var pieces = _services.Model.GetStreamingResponseAsync(request.Messages, request.Options, Run.Token).GetAsyncEnumerator(Run.Token);
+        var (recent, summary, olderUncovered) = Remembered(messages, history.HasMore);
+        var request = _services.Prompts.Build(character, recent, Run.MaxTokens, await _services.Personas.GetAsync(Run.UserId, Run.Token),
+            continuing: Run.Continues is not null, contextTokens: _profile.ContextTokens, summary: summary);
+        if (_conversation.Memory.Enabled) _foldThroughId = ConversationMemoryWriter.FoldTarget(recent, request.OldestKeptId, olderUncovered);
+        Run.Tokens.Asked(request.Messages, _profile.Model);
+        var pieces = _profile.Client.GetStreamingResponseAsync(request.Messages, request.Options, Run.Token).GetAsyncEnumerator(Run.Token);
         try
         {
             return new Asked(pieces, await pieces.MoveNextAsync(), null);
@@ -99,6 +105,22 @@ public sealed partial class ReplyTurn
             await pieces.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// What the prompt carries of the conversation's memory: the messages after those its summary covers, and the summary
+    /// when it is on and fits this branch (it covers one of these messages, or the user wrote it, or it reaches back
+    /// before them); whether older messages than these are left that no summary covers.
+    /// </summary>
+    private (IReadOnlyList<StoredMessage> Recent, string? Summary, bool OlderUncovered) Remembered(IReadOnlyList<StoredMessage> messages, bool hasMore)
+    {
+        var memory = _conversation.Memory;
+        if (!memory.Enabled) return (messages, null, false);
+        var covered = memory.ThroughId is { } through ? messages.ToList().FindIndex(m => m.Id == through) : -1;
+        var summary = memory.Summary.Length > 0 && (covered >= 0 || memory.ThroughId is null || hasMore) ? memory.Summary : null;
+        // The newest message stays whatever the summary says it covers: it is what the reply answers.
+        IReadOnlyList<StoredMessage> recent = covered >= 0 ? [.. messages.Skip(Math.Min(covered + 1, messages.Count - 1))] : messages;
+        return (recent, summary, hasMore && covered < 0);
     }
 
     /// <summary>Sends the reply's start and then its text as the model writes it; returns the failure to show, if any.</summary>

@@ -5,7 +5,6 @@ using ChatHub.Conversations;
 using ChatHub.Llm;
 using ChatHub.Observability;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace ChatHub.Chat;
@@ -17,12 +16,11 @@ public sealed class ReplyTurns(
     CharacterCache characters,
     PromptBuilder prompts,
     UserPersonas personas,
-    IChatClient model,
-    IOptions<LlmOptions> llm,
     IReplyRegistry registry,
     ReplyEnding ending,
     ConversationNotices notices,
     ConversationTitleWriter titles,
+    ConversationMemoryWriter memories,
     IOptions<ChatSettings> settings,
     ChatMetrics metrics,
     TimeProvider clock,
@@ -33,12 +31,11 @@ public sealed class ReplyTurns(
     internal CharacterCache Characters => characters;
     internal PromptBuilder Prompts => prompts;
     internal UserPersonas Personas => personas;
-    internal IChatClient Model => model;
-    internal string ModelName => string.IsNullOrWhiteSpace(llm.Value.Endpoint) ? SimulatedChatClient.ModelId : llm.Value.Model!;
     internal IReplyRegistry Registry => registry;
     internal ReplyEnding Ending => ending;
     internal ConversationNotices Notices => notices;
     internal ConversationTitleWriter Titles => titles;
+    internal ConversationMemoryWriter Memories => memories;
     internal ChatSettings Settings => settings.Value;
     internal ChatMetrics Metrics => metrics;
     internal TimeProvider Clock => clock;
@@ -48,5 +45,6 @@ public sealed class ReplyTurns(
     /// Starts the turn that <paramref name="prompt"/> asks for. A new user message may still be committing: the
     /// model is asked at once, so its wait and the commit's overlap. The turn owns <paramref name="slot"/> from here.
     /// </summary>
-    public ReplyTurn Start(ReplySlot slot, Conversation conversation, TurnPrompt prompt) => new(slot, conversation, prompt, this);
+    /// <param name="profile">The model profile that writes the reply (and the conversation's title).</param>
+    public ReplyTurn Start(ReplySlot slot, Conversation conversation, TurnPrompt prompt, ModelProfile profile) => new(slot, conversation, prompt, profile, this);
 }

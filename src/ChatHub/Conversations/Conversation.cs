@@ -12,6 +12,12 @@ public sealed record Conversation(
 
     /// <summary>The last message of the active branch: what the page shows and the prompt reads is the path from the root to it. Null while there are no messages.</summary>
     public string? LeafId { get; init; }
+
+    /// <summary>The model profile the user picked; null to use the character's.</summary>
+    public string? ModelProfile { get; init; }
+
+    /// <summary>The rolling summary; <see cref="ConversationMemory.None"/> until one is written.</summary>
+    public ConversationMemory Memory { get; init; } = ConversationMemory.None;
 }
 
 /// <summary>

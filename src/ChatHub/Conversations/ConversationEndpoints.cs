@@ -24,20 +24,27 @@ public static class ConversationEndpoints
         group.MapPatch("/{id}", RenameAsync);
         group.MapDelete("/{id}", DeleteAsync);
         app.MapConversationFiles();
+        group.MapMemory();
         return app;
     }
 
     private static async Task<Results<Created<ConversationDto>, ProblemHttpResult>> CreateAsync(
         CreateConversationRequest request, ClaimsPrincipal user, ICharacterStore characters, IConversationStore store,
-        IQuotaService quotas, UserPersonas personas, TimeProvider clock, CancellationToken ct)
+        IQuotaService quotas, ModelChoice models, UserPersonas personas, TimeProvider clock, CancellationToken ct)
     {
         var (character, refused) = await CanStartAsync(request.CharacterId, user, characters, store, quotas, ct);
         if (character is null) return refused!;
+        var picked = string.IsNullOrEmpty(request.ModelProfile) ? null : request.ModelProfile;
+        if ((models.Check(user, picked) ?? models.For(user, picked, character.ModelProfile).Refusal) is { } refusal) return Problems.BadRequest(refusal);
         var now = clock.UtcNowMs();
         // It opens with the character's greeting, its alternatives as swipeable siblings, all written with the conversation.
         var greetings = CardPrompt.Greetings(character, await personas.GetAsync(user.UserId(), ct));
         StoredMessage[] opening = [.. greetings.Select(g => new StoredMessage(Ids.New(), MessageValues.SenderAi, g, now, Status: MessageValues.StatusComplete))];
-        var conversation = new Conversation(Ids.New(), user.UserId(), request.CharacterId, now, now) { LeafId = opening.FirstOrDefault()?.Id };
+        var conversation = new Conversation(Ids.New(), user.UserId(), request.CharacterId, now, now)
+        {
+            LeafId = opening.FirstOrDefault()?.Id,
+            ModelProfile = models.Named(picked),
+        };
         await store.CreateAsync(conversation, opening, ct);
         await characters.CountConversationStartedAsync(character.Id, ct);
         return TypedResults.Created(Routes.Conversation(conversation.Id), conversation.ToDto(opening.FirstOrDefault()));
@@ -122,18 +129,22 @@ public static class ConversationEndpoints
         return TypedResults.Ok(siblings.Select((m, i) => m.ToDto(new SiblingPlace(i, siblings.Count))).ToArray());
     }
 
+    /// <summary>Renames the conversation, picks its model profile, or both; checked whole before anything is written.</summary>
     private static async Task<Results<Ok<ConversationDto>, ProblemHttpResult>> RenameAsync(
-        string id, RenameConversationRequest request, ClaimsPrincipal user, IConversationStore store, IConversationUpdates updates, CancellationToken ct)
+        string id, RenameConversationRequest request, ClaimsPrincipal user, IConversationStore store, IConversationUpdates updates,
+        ModelChoice models, CancellationToken ct)
     {
-        var (title, refusal) = ConversationTitles.Check(request.Title);
         if (!Ids.IsValid(id) || await store.GetAsync(id, user.UserId(), ct) is null) return NotFound();
-        if (title is null) return Problems.BadRequest(refusal!);
-        if (!await store.SetTitleAsync(id, user.UserId(), title, onlyIfUntitled: false, ct) || await store.GetAsync(id, user.UserId(), ct) is not { } renamed)
-        {
-            return NotFound();
-        }
-        await updates.UpdatedAsync(renamed, leaf: null);
-        return TypedResults.Ok(renamed.ToDto());
+        if (request.Title is null && request.ModelProfile is null) return Problems.BadRequest("Send a title, a modelProfile, or both.");
+        var (title, refusal) = request.Title is null ? (null, null) : ConversationTitles.Check(request.Title);
+        if (request.Title is not null && title is null) return Problems.BadRequest(refusal!);
+        if (models.Check(user, request.ModelProfile) is { } refused) return Problems.BadRequest(refused);
+        var written = (title is null || await store.SetTitleAsync(id, user.UserId(), title, onlyIfUntitled: false, ct))
+            && (request.ModelProfile is not { } picked || await store.SetModelProfileAsync(id, user.UserId(), models.Named(picked), ct));
+        if (!written) return NotFound();
+        if (await store.GetAsync(id, user.UserId(), ct) is not { } changed) return NotFound();
+        await updates.UpdatedAsync(changed, leaf: null);
+        return TypedResults.Ok(changed.ToDto());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
@@ -176,6 +187,7 @@ public static class ConversationMapping
         Title = c.Title ?? (firstUserText is null ? null : Shorten(firstUserText, ConversationTitles.MaxChars)),
         LeafId = leaf?.Id ?? c.LeafId,
         LastMessage = leaf is null ? null : new LastMessagePreview { Sender = leaf.Sender, Preview = Shorten(leaf.Text, PreviewChars), Timestamp = leaf.Timestamp },
+        ModelProfile = c.ModelProfile,
     };
 
     /// <summary>The start of a text on one line, cut at a word where one is near, with an ellipsis when cut.</summary>

@@ -77,6 +77,12 @@ public interface IConversationStore
     /// <summary>Sets the title; with <paramref name="onlyIfUntitled"/> only while it has none (a rename is never overwritten). False when nothing was written.</summary>
     Task<bool> SetTitleAsync(string conversationId, string userId, string title, bool onlyIfUntitled, CancellationToken cancellationToken);
 
+    /// <summary>Sets the model profile the user picked (null: the character's). False when the user has no such conversation.</summary>
+    Task<bool> SetModelProfileAsync(string conversationId, string userId, string? profile, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the conversation's rolling summary, in one write. False when the user has no such conversation.</summary>
+    Task<bool> SetMemoryAsync(string conversationId, string userId, ConversationMemory memory, CancellationToken cancellationToken);
+
     /// <summary>
     /// Every user message that asked for a reply which was never stored: the last user message appended
     /// marks its conversation as awaiting that reply until a reply is appended. Replies are stored however

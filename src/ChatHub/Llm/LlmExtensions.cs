@@ -1,5 +1,9 @@
+using System.Text.Json;
+using ChatHub.Contracts;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ChatHub.Llm;
@@ -7,9 +11,10 @@ namespace ChatHub.Llm;
 public static class LlmExtensions
 {
     /// <summary>
-    /// The model behind <see cref="IChatClient"/>: the OpenAI-compatible endpoint in <c>Llm:Endpoint</c>
-    /// behind retries, a first-token limit and a circuit breaker, or the simulated model when it is unset.
-    /// Also <see cref="PromptBuilder"/> and <see cref="TimeProvider"/>.
+    /// The models: <see cref="ModelProfiles"/>, one per profile, each an OpenAI-compatible endpoint behind retries, a
+    /// first-token limit and a circuit breaker of its own, or the simulated model when it has no endpoint. The default
+    /// profile is also the <see cref="IChatClient"/>. Also <see cref="PromptBuilder"/>, <see cref="TimeProvider"/> and
+    /// the <c>models</c> health check.
     /// </summary>
     public static WebApplicationBuilder AddLlm(this WebApplicationBuilder builder)
     {
@@ -18,18 +23,30 @@ public static class LlmExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PromptBuilder>();
-        // Chosen when first resolved rather than now, so configuration added later (e.g. by a test host) counts.
-        services.AddChatClient(CreateModel).UseLogging();
+        // Built when first resolved rather than now, so configuration added later (e.g. by a test host) counts.
+        services.AddSingleton<ModelProfiles>();
+        services.AddSingleton<ModelChoice>();
+        services.AddSingleton(sp => sp.GetRequiredService<ModelProfiles>().Default.Client);
         services.AddHostedService<LlmStartupLog>();
+        services.AddHealthChecks().AddCheck<ModelHealthCheck>(ModelHealthCheck.Name, tags: [ModelHealthCheck.Name]);
         return builder;
     }
 
-    private static IChatClient CreateModel(IServiceProvider services)
+    /// <summary><c>/health/models</c>: each profile's circuit breaker, so an operator sees which provider is failing.</summary>
+    public static IEndpointRouteBuilder MapLlm(this IEndpointRouteBuilder app)
     {
-        var options = services.GetRequiredService<IOptions<LlmOptions>>().Value;
-        var timeProvider = services.GetRequiredService<TimeProvider>();
-        return string.IsNullOrWhiteSpace(options.Endpoint)
-            ? new SimulatedChatClient(options.Simulated, timeProvider)
-            : new ResilientChatClient(OpenAiModel.Create(options), options, timeProvider, services.GetRequiredService<ILogger<ResilientChatClient>>());
+        app.MapHealthChecks(Routes.HealthModels, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ModelHealthCheck.Name),
+            ResponseWriter = WriteModelsAsync,
+        }).AllowAnonymous();
+        return app;
+    }
+
+    private static Task WriteModelsAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var models = report.Entries.TryGetValue(ModelHealthCheck.Name, out var entry) ? entry.Data : new Dictionary<string, object>();
+        return JsonSerializer.SerializeAsync(context.Response.Body, new { status = report.Status.ToString(), models }, cancellationToken: context.RequestAborted);
     }
 }

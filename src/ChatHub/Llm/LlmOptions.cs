@@ -1,18 +1,15 @@
 namespace ChatHub.Llm;
 
-/// <summary>The <c>Llm</c> configuration section. With no <see cref="Endpoint"/> the simulated model answers.</summary>
-public sealed class LlmOptions
+/// <summary>
+/// The <c>Llm</c> configuration section. Its own endpoint keys are the <see cref="ModelProfiles.DefaultName">default</see>
+/// profile (with no <see cref="ModelProfileOptions.Endpoint"/> the simulated model answers); <see cref="Models"/> adds named ones.
+/// </summary>
+public sealed class LlmOptions : ModelProfileOptions
 {
     public const string Section = "Llm";
 
-    /// <summary>Base address of an OpenAI-compatible API, e.g. <c>https://api.openai.com/v1</c> or <c>http://localhost:11434/v1</c>.</summary>
-    public string? Endpoint { get; set; }
-
-    /// <summary>May be empty for local servers that do not check it.</summary>
-    public string? ApiKey { get; set; }
-
-    /// <summary>Required when <see cref="Endpoint"/> is set.</summary>
-    public string? Model { get; set; }
+    /// <summary><c>Llm:Models:{name}:*</c>: more endpoints, each with its own resilience pipeline and circuit breaker.</summary>
+    public Dictionary<string, ModelProfileOptions> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How long one attempt may take to produce the first streamed update.</summary>
     public int FirstTokenTimeoutSeconds { get; set; } = 20;
@@ -20,10 +17,8 @@ public sealed class LlmOptions
     /// <summary>Retries after the first attempt, only ever before the first token reached the caller.</summary>
     public int MaxRetries { get; set; } = 2;
 
-    /// <summary>Tokens of conversation history sent with each request (the persona is not counted).</summary>
+    /// <summary>Tokens of conversation history sent with each request (the persona is not counted), for a profile without <see cref="ModelProfileOptions.ContextTokens"/>.</summary>
     public int HistoryTokenBudget { get; set; } = 3000;
-
-    public SimulatedModelOptions Simulated { get; set; } = new();
 }
 
 /// <summary>The pace of the built-in simulated model.</summary>

@@ -8,16 +8,15 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
     public ValidateOptionsResult Validate(string? name, LlmOptions options)
     {
         var failures = new List<string>();
-        if (!string.IsNullOrWhiteSpace(options.Endpoint))
+        Profile(LlmOptions.Section, options, failures);
+        foreach (var (profile, profileOptions) in options.Models)
         {
-            if (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+            var prefix = $"{LlmOptions.Section}:Models:{profile}";
+            if (!ModelProfiles.IsValidName(profile))
             {
-                failures.Add($"Llm:Endpoint must be an absolute http(s) URL, not '{options.Endpoint}'.");
+                failures.Add($"{prefix}: a profile name has 1 to {ModelProfiles.MaxNameChars} letters, digits, '-' or '_', and '{ModelProfiles.DefaultName}' is the Llm section's own.");
             }
-            if (string.IsNullOrWhiteSpace(options.Model))
-            {
-                failures.Add("Llm:Model is required when Llm:Endpoint is set (the model name the endpoint serves, e.g. gpt-4o-mini or llama3.1).");
-            }
+            Profile(prefix, profileOptions, failures);
         }
         if (options.FirstTokenTimeoutSeconds <= 0)
         {
@@ -31,10 +30,29 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         {
             failures.Add("Llm:HistoryTokenBudget must be greater than 0.");
         }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Profile(string prefix, ModelProfileOptions options, List<string> failures)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Endpoint))
+        {
+            if (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+            {
+                failures.Add($"{prefix}:Endpoint must be an absolute http(s) URL, not '{options.Endpoint}'.");
+            }
+            if (string.IsNullOrWhiteSpace(options.Model))
+            {
+                failures.Add($"{prefix}:Model is required when {prefix}:Endpoint is set (the model name the endpoint serves, e.g. gpt-4o-mini or llama3.1).");
+            }
+        }
+        if (options.ContextTokens is <= 0)
+        {
+            failures.Add($"{prefix}:ContextTokens must be greater than 0.");
+        }
         if (options.Simulated.TimeToFirstTokenMs < 0)
         {
-            failures.Add("Llm:Simulated:TimeToFirstTokenMs must be 0 or more.");
+            failures.Add($"{prefix}:Simulated:TimeToFirstTokenMs must be 0 or more.");
         }
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

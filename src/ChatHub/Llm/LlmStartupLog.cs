@@ -14,12 +14,19 @@ internal sealed partial class LlmStartupLog(IOptions<LlmOptions> options, ILogge
         }
         else
         {
-            // Scheme, host and path only: user info in the URL would be a secret.
-            var endpoint = new Uri(llm.Endpoint).GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
-            LogRemote(logger, llm.Model, endpoint, llm.FirstTokenTimeoutSeconds, llm.MaxRetries);
+            LogRemote(logger, llm.Model, Shown(llm.Endpoint), llm.FirstTokenTimeoutSeconds, llm.MaxRetries);
+        }
+        foreach (var (name, profile) in llm.Models)
+        {
+            LogProfile(logger, name, string.IsNullOrWhiteSpace(profile.Endpoint) ? SimulatedChatClient.ModelId : profile.Model, Shown(profile.Endpoint));
         }
         return Task.CompletedTask;
     }
+
+    // Scheme, host and path only: user info in the URL would be a secret.
+    private static string Shown(string? endpoint) => string.IsNullOrWhiteSpace(endpoint)
+        ? "(built in)"
+        : new Uri(endpoint).GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -30,4 +37,7 @@ internal sealed partial class LlmStartupLog(IOptions<LlmOptions> options, ILogge
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
         Message = "Using model {Model} at {Endpoint} (first token within {FirstTokenTimeoutSeconds} s, up to {MaxRetries} retries).")]
     private static partial void LogRemote(ILogger logger, string? model, string endpoint, int firstTokenTimeoutSeconds, int maxRetries);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Model profile {Profile}: model {Model} at {Endpoint}.")]
+    private static partial void LogProfile(ILogger logger, string profile, string? model, string endpoint);
 }

@@ -5,7 +5,7 @@ using OpenAI;
 
 namespace ChatHub.Llm;
 
-/// <summary>The OpenAI-compatible endpoint named by <c>Llm:Endpoint</c>, as a bare client: resilience is added around it.</summary>
+/// <summary>The OpenAI-compatible endpoint of a model profile, as a bare client: resilience is added around it.</summary>
 internal static class OpenAiModel
 {
     // Local servers (Ollama, llama.cpp, vLLM) ignore the key, but the client refuses an empty one.
@@ -15,12 +15,12 @@ internal static class OpenAiModel
     // first-token limit is the tighter bound before the first token, so this must not be shorter.
     private static readonly TimeSpan MinimumStallTimeout = TimeSpan.FromSeconds(30);
 
-    public static IChatClient Create(LlmOptions options)
+    public static IChatClient Create(ModelProfileOptions options, int firstTokenTimeoutSeconds)
     {
         var clientOptions = new OpenAIClientOptions
         {
             Endpoint = new Uri(options.Endpoint!),
-            NetworkTimeout = TimeSpan.FromSeconds(Math.Max(options.FirstTokenTimeoutSeconds, MinimumStallTimeout.TotalSeconds)),
+            NetworkTimeout = TimeSpan.FromSeconds(Math.Max(firstTokenTimeoutSeconds, MinimumStallTimeout.TotalSeconds)),
             // Polly is the only retry layer; the client's own retries would multiply attempts and hide time from the first-token limit.
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };

@@ -18,7 +18,7 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
     /// <summary>Ends the prompt of a continued reply, whose partial text is the history's last message.</summary>
     public const string ContinueInstruction = "Continue your last message from exactly where it stopped, without repeating any of it.";
 
-    private readonly int budget = options.Value.HistoryTokenBudget;
+    private readonly int defaultBudget = options.Value.HistoryTokenBudget;
 
     /// <summary>
     /// The character's card as the system prompt (<see cref="CardPrompt"/>), with the lorebook entries the
@@ -29,12 +29,19 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
     /// <param name="maxTokensCap">The user's role caps the reply's length below the character's own max_tokens.</param>
     /// <param name="user">Who the user is: <c>{{user}}</c> and their persona.</param>
     /// <param name="continuing">The model goes on with the last message: the prompt ends by saying so.</param>
-    public ModelRequest Build(Character character, IReadOnlyList<StoredMessage> history, int maxTokensCap = int.MaxValue, UserPersona? user = null, bool continuing = false)
+    /// <param name="contextTokens">The model profile's context window: the history gets what the system prompts and the reply leave of it. Null for <c>Llm:HistoryTokenBudget</c>.</param>
+    /// <param name="summary">The conversation's rolling summary of what came before <paramref name="history"/>: it goes before the history and out of its budget.</param>
+    public ModelRequest Build(
+        Character character, IReadOnlyList<StoredMessage> history, int maxTokensCap = int.MaxValue, UserPersona? user = null, bool continuing = false,
+        int? contextTokens = null, string? summary = null)
     {
         user ??= UserPersona.Unknown;
+        var maxOutput = Math.Min(character.MaxTokens, maxTokensCap);
+        var budget = contextTokens is { } window ? Math.Max(0, window - maxOutput - FixedCost(character, user, continuing)) : defaultBudget;
         // Lorebook entries come out of the history's budget: together they stay within it.
         var lore = Lorebook.Of(character.Card) is { } book ? LoreSelection.Select(book, history, budget, CountTokens) : [];
-        var historyBudget = budget - lore.Sum(e => CountTokens(e.Content));
+        var memory = string.IsNullOrWhiteSpace(summary) ? null : SummaryPrompt.InPrompt(summary);
+        var historyBudget = budget - lore.Sum(e => CountTokens(e.Content)) - (memory is null ? 0 : CountTokens(memory.Text));
         // The greeting opened the conversation, so the model reads it as its own first message. A conversation
         // started since greetings are stored has its greeting (or the alternative picked) as the branch's root.
         if (character.Card.Greeting.Trim().Length > 0 && history is not [{ Sender: MessageValues.SenderAi, ParentId: null }, ..])
@@ -43,6 +50,7 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
             history = [new StoredMessage("", MessageValues.SenderAi, greeting, DateTimeOffset.MinValue), .. history];
         }
         var kept = new List<ChatMessage>();
+        string? oldestKeptId = null;
         var used = 0;
         // A token is at least one UTF-8 byte, so while the bytes fit the budget the tokens do too: a
         // conversation shorter than the budget is never tokenized. Once the bytes stop settling it,
@@ -68,8 +76,10 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
                 break;
             }
             kept.Add(message);
+            oldestKeptId = history[i].Id;
             used += cost;
         }
+        if (memory is not null) kept.Add(memory);
         kept.Add(new ChatMessage(ChatRole.System, CardPrompt.Write(character, user, lore)));
         kept.Reverse();
         if (character.Card.PostHistoryInstructions.Trim().Length > 0)
@@ -84,9 +94,16 @@ public sealed class PromptBuilder(IOptions<LlmOptions> options)
         return new ModelRequest(kept, new ChatOptions
         {
             Temperature = (float)character.Temperature,
-            MaxOutputTokens = Math.Min(character.MaxTokens, maxTokensCap),
-        });
+            MaxOutputTokens = maxOutput,
+        }, oldestKeptId);
     }
+
+    /// <summary>What a prompt costs besides its history and lorebook entries: the card's system prompt, the instructions after the history, the reply's priming.</summary>
+    private static int FixedCost(Character character, UserPersona user, bool continuing) =>
+        CountTokens(CardPrompt.Write(character, user, []))
+        + (character.Card.PostHistoryInstructions.Trim().Length > 0 ? CountTokens(CardPrompt.Macros(character.Card.PostHistoryInstructions.Trim(), character, user)) : 0)
+        + (continuing ? CountTokens(ContinueInstruction) : 0)
+        + TokenCounter.ReplyPriming;
 
     internal static int CountTokens(string text) => TokenCounter.Count(text) + TokensPerMessage;
 

@@ -18,6 +18,7 @@ namespace ChatHub.Llm;
 public sealed partial class ResilientChatClient : DelegatingChatClient
 {
     private readonly ResiliencePipeline pipeline;
+    private readonly CircuitBreakerStateProvider circuit = new();
 
     public ResilientChatClient(IChatClient innerClient, LlmOptions options, TimeProvider timeProvider, ILogger<ResilientChatClient> logger)
         : this(innerClient, options, ResilienceTuning.Default, timeProvider, logger)
@@ -25,7 +26,10 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     }
 
     internal ResilientChatClient(IChatClient innerClient, LlmOptions options, ResilienceTuning tuning, TimeProvider timeProvider, ILogger logger)
-        : base(innerClient) => pipeline = BuildPipeline(options, tuning, timeProvider, logger);
+        : base(innerClient) => pipeline = BuildPipeline(options, tuning, timeProvider, logger, circuit);
+
+    /// <summary>The circuit breaker's state: this client's alone, so one failing endpoint does not stop another.</summary>
+    public CircuitState Circuit => circuit.CircuitState;
 
     /// <summary>
     /// A short answer read whole, not streamed (a conversation's title): the same retries and breaker, and the
@@ -122,7 +126,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         }
     }
 
-    private static ResiliencePipeline BuildPipeline(LlmOptions options, ResilienceTuning tuning, TimeProvider timeProvider, ILogger logger)
+    private static ResiliencePipeline BuildPipeline(LlmOptions options, ResilienceTuning tuning, TimeProvider timeProvider, ILogger logger, CircuitBreakerStateProvider circuit)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         if (options.MaxRetries > 0)
@@ -149,6 +153,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             SamplingDuration = tuning.BreakerSamplingDuration,
             MinimumThroughput = tuning.BreakerMinimumThroughput,
             BreakDuration = tuning.BreakDuration,
+            StateProvider = circuit,
             ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome.Exception, args.Context.CancellationToken)),
             OnOpened = args =>
             {

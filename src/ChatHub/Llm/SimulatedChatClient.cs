@@ -69,6 +69,7 @@ public sealed class SimulatedChatClient(SimulatedModelOptions options, TimeProvi
         var system = messages.FirstOrDefault(m => m.Role == ChatRole.System)?.Text ?? "";
         var userText = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         var text = system == TitlePrompt.Instruction ? SimulatedReply.Title(userText)
+            : system == SummaryPrompt.Instruction ? SimulatedReply.Summary(userText)
             : messages[^1].Text == PromptBuilder.ContinueInstruction ? SimulatedReply.Continue(PersonaPrompt.Read(system), userText)
             : SimulatedReply.Write(PersonaPrompt.Read(system), userText);
         var words = text.Split(' ');

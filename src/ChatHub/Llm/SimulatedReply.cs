@@ -87,6 +87,25 @@ internal static class SimulatedReply
         return string.Join(' ', words) is { Length: > 0 } title ? title : "A New Conversation";
     }
 
+    /// <summary>
+    /// A summary from a <see cref="SummaryPrompt"/> request: the summary so far, then what each user message of the
+    /// stretch was about (its first words), keeping the newest <see cref="SummaryTopics"/> topics so it stays short.
+    /// </summary>
+    public static string Summary(string request)
+    {
+        var lines = request.Split('\n');
+        var previous = lines[0].StartsWith(SummarySoFar, StringComparison.Ordinal) && lines[0] != SummarySoFar + "(none)" ? lines[0][SummarySoFar.Length..] : "";
+        var earlier = previous.StartsWith(SummaryOpening, StringComparison.Ordinal) ? previous[SummaryOpening.Length..].TrimEnd('.').Split("; ") : [];
+        var topics = lines.Where(l => l.StartsWith("User: ", StringComparison.Ordinal))
+            .Select(l => string.Join(' ', l["User: ".Length..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(5)).TrimEnd('.', '!', '?', ',', ';', ':'))
+            .Where(t => t.Length > 0);
+        return SummaryOpening + string.Join("; ", earlier.Concat(topics).TakeLast(SummaryTopics)) + ".";
+    }
+
+    private const string SummarySoFar = "Summary so far: ";
+    private const string SummaryOpening = "So far the user talked about: ";
+    private const int SummaryTopics = 12;
+
     /// <summary>FNV-1a over UTF-16 code units: unlike <see cref="string.GetHashCode()"/>, the same in every process.</summary>
     private static uint Fnv1a(string text)
     {

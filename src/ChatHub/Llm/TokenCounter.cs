@@ -10,7 +10,7 @@ public static class TokenCounter
     public const int TokensPerMessage = 4;
 
     /// <summary>The tokens that start the model's reply after the last message.</summary>
-    private const int ReplyPriming = 3;
+    public const int ReplyPriming = 3;
 
     // Loading the encoding's vocabulary is costly; one instance is thread-safe and serves every request.
     private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));

@@ -81,5 +81,6 @@ public static class ObservabilityExtensions
         configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
 
     private static bool IsProbe(PathString path) =>
-        path.StartsWithSegments(Routes.HealthLive) || path.StartsWithSegments(Routes.HealthReady) || path.StartsWithSegments(MetricsPath);
+        path.StartsWithSegments(Routes.HealthLive) || path.StartsWithSegments(Routes.HealthReady) || path.StartsWithSegments(Routes.HealthModels)
+        || path.StartsWithSegments(MetricsPath);
 }

@@ -33,6 +33,12 @@ public sealed class RoleQuota
     /// <summary>Prompt and reply tokens the user may use in a UTC month; unset (empty) for no limit.</summary>
     [Range(1, long.MaxValue)]
     public long? TokensPerMonth { get; set; }
+
+    /// <summary>The model profiles the user may use (<c>default</c> is the <c>Llm</c> section's own); unset (empty) for all of them.</summary>
+    public List<string>? Models { get; set; }
+
+    /// <summary>Whether the role may use the profile of that name.</summary>
+    public bool MayUse(string profile) => Models is not { Count: > 0 } allowed || allowed.Contains(profile, StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>The <c>Quotas</c> configuration section: <c>Quotas:Free</c>, <c>Quotas:Paid</c>, <c>Quotas:Admin</c>.</summary>

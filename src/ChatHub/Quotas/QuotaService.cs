@@ -27,6 +27,9 @@ public interface IQuotaService
     /// <summary>How many characters the user may own; null for no limit.</summary>
     int? CharactersFor(ClaimsPrincipal user);
 
+    /// <summary>Whether the user's role may use the model profile of that name (<c>Quotas:{Role}:Models</c>).</summary>
+    bool MayUseModel(ClaimsPrincipal user, string profile);
+
     /// <summary>Takes one of the user's messages for this minute: null when granted, else a refusal to show the user.</summary>
     ValueTask<string?> TryTakeMessageAsync(ClaimsPrincipal user);
 
@@ -54,6 +57,8 @@ public sealed class QuotaService : IQuotaService, IDisposable
     public int? ConversationsFor(ClaimsPrincipal user) => For(user).Conversations;
 
     public int? CharactersFor(ClaimsPrincipal user) => For(user).Characters;
+
+    public bool MayUseModel(ClaimsPrincipal user, string profile) => For(user).MayUse(profile);
 
     public async ValueTask<string?> TryTakeMessageAsync(ClaimsPrincipal user)
     {

@@ -33,9 +33,16 @@ public sealed class ReplyTokens
     public ReplyUsage? Finish(string text, long receivedAt, TimeProvider clock)
     {
         if (_prompt is null || (_reported is null && text.Length == 0)) return null;
-        var prompt = _reported?.InputTokenCount is { } input ? (int)input : TokenCounter.CountPrompt(_prompt);
-        var completion = _reported?.OutputTokenCount is { } output ? (int)output : TokenCounter.Count(text);
         int? firstToken = _firstText == 0 ? null : (int)clock.GetElapsedTime(receivedAt, _firstText).TotalMilliseconds;
-        return new ReplyUsage(prompt, completion, _model, firstToken);
+        return Count(_prompt, _reported, text, _model, firstToken);
     }
+
+    /// <summary>What an answer read whole (a title, a summary) cost: the endpoint's count when it sent one, else the tokenizer's.</summary>
+    public static ReplyUsage Whole(IList<ChatMessage> prompt, ChatResponse answer, string model) => Count(prompt, answer.Usage, answer.Text, model, firstToken: null);
+
+    private static ReplyUsage Count(IList<ChatMessage> prompt, UsageDetails? reported, string text, string model, int? firstToken) => new(
+        reported?.InputTokenCount is { } input ? (int)input : TokenCounter.CountPrompt(prompt),
+        reported?.OutputTokenCount is { } output ? (int)output : TokenCounter.Count(text),
+        model,
+        firstToken);
 }

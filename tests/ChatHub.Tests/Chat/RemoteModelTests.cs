@@ -10,28 +10,8 @@ public sealed class RemoteModelTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed record Rig(FakeOpenAiServer Fake, ChatServer Server, TestUser User, ConversationDto Conversation, Device Device) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Device.DisposeAsync();
-            await Server.DisposeAsync();
-            await Fake.DisposeAsync();
-        }
-    }
-
-    private static async Task<Rig> StartAsync(Dictionary<string, string>? settings = null, Action<WebApplicationBuilder>? configure = null)
-    {
-        var fake = await FakeOpenAiServer.StartAsync(Ct);
-        var server = await ChatServer.StartAsync(settings, configure: b =>
-        {
-            b.Configuration.AddInMemoryCollection(fake.LlmConfiguration);
-            configure?.Invoke(b);
-        });
-        var user = await server.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
-        return new Rig(fake, server, user, conversation, await user.ConnectAsync());
-    }
+    private static Task<RemoteModelRig> StartAsync(Dictionary<string, string>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
+        RemoteModelRig.StartAsync(settings, configure);
 
     [Fact]
     public async Task TheRemoteModelsTokensStreamAndTheRequestCarriesTheCharacter()

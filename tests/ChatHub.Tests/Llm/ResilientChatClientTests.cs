@@ -145,6 +145,6 @@ public sealed class ResilientChatClientTests
             MaxRetries = maxRetries,
             FirstTokenTimeoutSeconds = firstTokenTimeoutSeconds,
         };
-        return new ResilientChatClient(OpenAiModel.Create(options), options, FastRetries, TimeProvider.System, NullLogger.Instance);
+        return new ResilientChatClient(OpenAiModel.Create(options, options.FirstTokenTimeoutSeconds), options, FastRetries, TimeProvider.System, NullLogger.Instance);
     }
 }

@@ -100,7 +100,7 @@ public abstract partial class StoreContractTests
     public async Task CreatedCharacterReadsBackEqualWithEveryCardField()
     {
         await using var stores = await OpenStoresAsync();
-        var character = NewCharacter() with { Card = FullCard(), Visibility = CharacterVisibility.Unlisted, ConversationsStarted = 2 };
+        var character = NewCharacter() with { Card = FullCard(), Visibility = CharacterVisibility.Unlisted, ConversationsStarted = 2, ModelProfile = "backup" };
 
         Assert.True(await stores.Characters.TryCreateAsync(character, Ct));
 
@@ -132,6 +132,7 @@ public abstract partial class StoreContractTests
             OwnerId = Ids.New(),
             Visibility = CharacterVisibility.Unlisted,
             Card = FullCard() with { Scenario = "A rooftop at night." },
+            ModelProfile = "fast",
         };
 
         Assert.True(await stores.Characters.UpdateAsync(changed, Ct));
@@ -799,6 +800,39 @@ public abstract partial class StoreContractTests
 
         Assert.Equal("Gotham at night", (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.Title);
         Assert.Equal("Gotham at night", Assert.Single(await stores.Conversations.ListAsync(conversation.UserId, Ct)).Title);
+    }
+
+    [Fact]
+    public async Task AConversationKeepsItsModelProfileUntilItsOwnerChangesOrClearsIt()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = new Conversation(Ids.New(), Ids.New(), Ids.New(), Now, Now) { ModelProfile = "fast" };
+        await stores.Conversations.CreateAsync(conversation, [], Ct);
+        Assert.Equal("fast", (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.ModelProfile);
+
+        Assert.True(await stores.Conversations.SetModelProfileAsync(conversation.Id, conversation.UserId, "backup", Ct));
+        Assert.False(await stores.Conversations.SetModelProfileAsync(conversation.Id, Ids.New(), "stolen", Ct));
+        Assert.Equal("backup", (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.ModelProfile);
+        Assert.Equal("backup", Assert.Single(await stores.Conversations.ListAsync(conversation.UserId, Ct)).ModelProfile);
+
+        Assert.True(await stores.Conversations.SetModelProfileAsync(conversation.Id, conversation.UserId, null, Ct));
+        Assert.Null((await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.ModelProfile);
+    }
+
+    [Fact]
+    public async Task AConversationsMemoryIsStoredWholeAndReadBackWithIt()
+    {
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var (question, _) = await ExchangeAsync(stores, conversation, null);
+        var memory = new ConversationMemory("Batman asked about the cave.", question.Id, Enabled: false, Now);
+
+        Assert.Equal(ConversationMemory.None, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.Memory);
+        Assert.True(await stores.Conversations.SetMemoryAsync(conversation.Id, conversation.UserId, memory, Ct));
+        Assert.False(await stores.Conversations.SetMemoryAsync(conversation.Id, Ids.New(), memory with { Summary = "Stolen" }, Ct));
+
+        Assert.Equal(memory, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.Memory);
+        Assert.Equal(memory, Assert.Single(await stores.Conversations.ListAsync(conversation.UserId, Ct)).Memory);
     }
 
     [Fact]

@@ -56,6 +56,10 @@ public sealed class HookedConversationStore : IConversationStore
     public Task<MessageSlice?> GetMessagesAsync(string conversationId, string userId, int limit, string? beforeId, CancellationToken ct) =>
         _inner.GetMessagesAsync(conversationId, userId, limit, beforeId, ct);
     public Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken ct) => _inner.ListUnansweredAsync(ct);
+    public Task<bool> SetModelProfileAsync(string conversationId, string userId, string? profile, CancellationToken ct) =>
+        _inner.SetModelProfileAsync(conversationId, userId, profile, ct);
+    public Task<bool> SetMemoryAsync(string conversationId, string userId, ConversationMemory memory, CancellationToken ct) =>
+        _inner.SetMemoryAsync(conversationId, userId, memory, ct);
     public Task<MessageSlice?> GetPathAsync(string conversationId, string userId, string throughId, int limit, CancellationToken ct) =>
         _inner.GetPathAsync(conversationId, userId, throughId, limit, ct);
     public Task<PlacedMessage?> GetMessageAsync(string conversationId, string userId, string messageId, CancellationToken ct) =>

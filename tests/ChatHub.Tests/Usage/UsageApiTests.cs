@@ -13,6 +13,7 @@ public sealed class UsageApiTests(SharedServer shared) : IClassFixture<SharedSer
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The tokens of the replies and of the conversation's title, which the simulated model writes from the first message's words.</summary>
     private static async Task<long> ChatAsync(TestUser user, int messages)
     {
         var conversation = await user.CreateConversationAsync();
@@ -22,7 +23,10 @@ public sealed class UsageApiTests(SharedServer shared) : IClassFixture<SharedSer
         {
             var completed = await device.Events.Completed((await device.SendAsync(conversation.Id, $"Question {i}?")).ReplyId);
             tokens += completed.Message.Usage!.PromptTokens + completed.Message.Usage.CompletionTokens;
+            if (i == 0) tokens += TokenCounter.CountPrompt(TitlePrompt.Build("Question 0?", completed.Message.Message).Messages) + TokenCounter.Count("Question 0");
         }
+        // Counted before it is stored, so once the model's title is announced its tokens are in.
+        await device.Events.WaitFor<ConversationUpdated>(u => u.Conversation.Id == conversation.Id && u.Conversation.Title == "Question 0");
         return tokens;
     }
 

@@ -68,7 +68,7 @@ internal sealed class CharacterDocument
         Name = character.Name,
         Description = character.Description,
         Personality = new() { Traits = [.. character.Traits], KnowledgeBase = [.. character.KnowledgeBase] },
-        AiSettings = new() { Temperature = character.Temperature, MaxTokens = character.MaxTokens },
+        AiSettings = new() { Temperature = character.Temperature, MaxTokens = character.MaxTokens, ModelProfile = character.ModelProfile },
         CreatedAt = character.CreatedAt,
         UpdatedAt = character.UpdatedAt,
         OwnerId = character.OwnerId,
@@ -102,6 +102,7 @@ internal sealed class CharacterDocument
         ConversationsStarted = ConversationsStarted,
         Card = Card.ToFields(),
         AvatarEtag = AvatarEtag,
+        ModelProfile = AiSettings.ModelProfile,
     };
 }
 
@@ -123,4 +124,8 @@ internal sealed class AiSettingsDocument
 
     [BsonElement("max_tokens")]
     public int MaxTokens { get; set; }
+
+    /// <summary>Absent for the default profile, and in documents written before model profiles (issue 17).</summary>
+    [BsonElement("model_profile"), BsonIgnoreIfNull]
+    public string? ModelProfile { get; set; }
 }

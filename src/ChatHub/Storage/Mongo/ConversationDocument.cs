@@ -34,6 +34,14 @@ internal sealed class ConversationDocument
     [BsonElement("awaiting_reply_id"), BsonIgnoreIfNull]
     public ObjectId? AwaitingReplyId { get; set; }
 
+    /// <summary>The model profile the user picked; absent to use the character's (and in documents written before issue 17).</summary>
+    [BsonElement("model_profile"), BsonIgnoreIfNull]
+    public string? ModelProfile { get; set; }
+
+    /// <summary>The rolling summary (issue 17); absent until one is written.</summary>
+    [BsonElement("memory"), BsonIgnoreIfNull]
+    public MemoryDocument? Memory { get; set; }
+
     /// <summary>Empty, not absent, when a read projected the messages away.</summary>
     [BsonElement("messages")]
     public List<MessageDocument> Messages { get; set; } = [];
@@ -46,13 +54,42 @@ internal sealed class ConversationDocument
         CreatedAt = conversation.CreatedAt,
         UpdatedAt = conversation.UpdatedAt,
         Title = conversation.Title,
+        ModelProfile = conversation.ModelProfile,
+        Memory = MemoryDocument.From(conversation.Memory),
         LeafId = conversation.LeafId is { } leaf ? ObjectId.Parse(leaf) : opening.Count > 0 ? ObjectId.Parse(opening[0].Id) : null,
         Messages = [.. opening.Select(MessageDocument.From)],
     };
 
     /// <summary>A conversation written before trees has no leaf stored; <paramref name="leafId"/> is then the one its messages imply.</summary>
     public Conversation ToConversation(string? leafId = null) =>
-        new(Id.ToString(), UserId.ToString(), CharacterId.ToString(), CreatedAt, UpdatedAt) { Title = Title, LeafId = LeafId?.ToString() ?? leafId };
+        new(Id.ToString(), UserId.ToString(), CharacterId.ToString(), CreatedAt, UpdatedAt) { Title = Title, LeafId = LeafId?.ToString() ?? leafId, ModelProfile = ModelProfile, Memory = Memory?.ToMemory() ?? ConversationMemory.None };
+}
+
+/// <summary>A conversation's <c>memory</c>: its rolling summary and the last message it covers.</summary>
+[BsonNoId, BsonIgnoreExtraElements]
+internal sealed class MemoryDocument
+{
+    [BsonElement("summary")]
+    public string Summary { get; set; } = "";
+
+    [BsonElement("through_id"), BsonIgnoreIfNull]
+    public ObjectId? ThroughId { get; set; }
+
+    [BsonElement("enabled")]
+    public bool Enabled { get; set; }
+
+    [BsonElement("updated_at"), BsonRepresentation(BsonType.DateTime)]
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public static MemoryDocument? From(ConversationMemory memory) => memory == ConversationMemory.None ? null : new()
+    {
+        Summary = memory.Summary,
+        ThroughId = memory.ThroughId is null ? null : ObjectId.Parse(memory.ThroughId),
+        Enabled = memory.Enabled,
+        UpdatedAt = memory.UpdatedAt,
+    };
+
+    public ConversationMemory ToMemory() => new(Summary, ThroughId?.ToString(), Enabled, UpdatedAt);
 }
 
 /// <summary>

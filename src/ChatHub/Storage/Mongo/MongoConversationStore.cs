@@ -311,6 +311,28 @@ internal sealed class MongoConversationStore(IMongoDatabase database) : IConvers
         return result.MatchedCount == 1;
     }
 
+    public async Task<bool> SetModelProfileAsync(string conversationId, string userId, string? profile, CancellationToken cancellationToken)
+    {
+        if (!TryParseIds(conversationId, userId, out var id, out var ownerId))
+        {
+            return false;
+        }
+
+        var result = await conversations.UpdateOneAsync(OwnerFilter(id, ownerId), Update.Set(d => d.ModelProfile, profile), cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
+    public async Task<bool> SetMemoryAsync(string conversationId, string userId, ConversationMemory memory, CancellationToken cancellationToken)
+    {
+        if (!TryParseIds(conversationId, userId, out var id, out var ownerId))
+        {
+            return false;
+        }
+
+        var result = await conversations.UpdateOneAsync(OwnerFilter(id, ownerId), Update.Set(d => d.Memory, MemoryDocument.From(memory)), cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
     public async Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken cancellationToken)
     {
         // The awaited message is the last one: nothing is appended while its reply runs. Conversations not written

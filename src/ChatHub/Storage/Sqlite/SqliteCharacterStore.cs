@@ -16,12 +16,16 @@ public sealed class SqliteCharacterStore(SqliteDatabase db) : ICharacterStore
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    // A character without a model profile keeps the seed's two-field ai_settings.
+    private static readonly JsonSerializerOptions AiJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     /// <summary>The <c>card</c> column of a character with no card fields (no quote in it to escape in SQL).</summary>
     internal static readonly string EmptyCard = JsonSerializer.Serialize(CardFields.Empty, Json);
 
     private sealed record Personality(IReadOnlyList<string> traits, IReadOnlyList<string> knowledge_base);
 
-    private sealed record AiSettings(double temperature, int max_tokens);
+    /// <param name="model_profile">Absent in rows written before model profiles (issue 17).</param>
+    private sealed record AiSettings(double temperature, int max_tokens, string? model_profile = null);
 
     public async Task<bool> AnyAsync(CancellationToken cancellationToken)
     {
@@ -177,7 +181,7 @@ public sealed class SqliteCharacterStore(SqliteDatabase db) : ICharacterStore
     [
         ("$id", c.Id), ("$name", c.Name), ("$description", c.Description),
         ("$personality", JsonSerializer.Serialize(new Personality(c.Traits, c.KnowledgeBase))),
-        ("$ai", JsonSerializer.Serialize(new AiSettings(c.Temperature, c.MaxTokens))),
+        ("$ai", JsonSerializer.Serialize(new AiSettings(c.Temperature, c.MaxTokens, c.ModelProfile), AiJson)),
         ("$created", c.CreatedAt.ToMs()), ("$updated", c.UpdatedAt.ToMs()),
         ("$owner", c.OwnerId), ("$visibility", c.Visibility), ("$hidden", c.Hidden), ("$deleted", c.DeletedAt?.ToMs()),
         ("$started", c.ConversationsStarted), ("$card", JsonSerializer.Serialize(c.Card, Json)), ("$avatar", c.AvatarEtag),
@@ -202,6 +206,7 @@ public sealed class SqliteCharacterStore(SqliteDatabase db) : ICharacterStore
                 ConversationsStarted = reader.GetInt64(11),
                 Card = JsonSerializer.Deserialize<CardFields>(reader.GetString(12), Json)!,
                 AvatarEtag = reader.GetNullableString(13),
+                ModelProfile = ai.model_profile,
             });
         }
         return list;

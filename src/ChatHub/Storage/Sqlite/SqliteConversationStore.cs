@@ -10,7 +10,7 @@ namespace ChatHub.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatcher appends) : IConversationStore
 {
-    private const string ConversationColumns = "id, user_id, character_id, created_at, updated_at, title, leaf_id";
+    private const string ConversationColumns = "id, user_id, character_id, created_at, updated_at, title, leaf_id, model_profile, memory";
     internal const string MessageColumns = "id, sender, message, timestamp, client_message_id, reply_id, in_reply_to, status, error, parent_id, edited, request_id, usage";
     internal const string MessageValues = "$id, $sender, $message, $timestamp, $client, $reply, $inReplyTo, $status, $error, $parent, $edited, $request, $usage";
 
@@ -45,9 +45,9 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = connection.Command(
-            $"INSERT INTO conversations ({ConversationColumns}) VALUES ($id, $user, $character, $created, $updated, $title, $leaf)",
+            $"INSERT INTO conversations ({ConversationColumns}) VALUES ($id, $user, $character, $created, $updated, $title, $leaf, $profile, $memory)",
             ("$id", c.Id), ("$user", c.UserId), ("$character", c.CharacterId), ("$created", c.CreatedAt.ToMs()), ("$updated", c.UpdatedAt.ToMs()),
-            ("$title", c.Title), ("$leaf", c.LeafId ?? (opening.Count > 0 ? opening[0].Id : null)));
+            ("$title", c.Title), ("$leaf", c.LeafId ?? (opening.Count > 0 ? opening[0].Id : null)), ("$profile", c.ModelProfile), ("$memory", SqliteMemoryColumn.Write(c.Memory)));
         command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(cancellationToken);
         await using var insert = connection.Command($"INSERT INTO messages (conversation_id, position, {MessageColumns}) VALUES ($conversation, $position, {MessageValues})");
@@ -289,6 +289,20 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
             cancellationToken, ("$conversation", conversationId), ("$user", userId), ("$title", title), ("$untitled", onlyIfUntitled)) == 1;
     }
 
+    public async Task<bool> SetModelProfileAsync(string conversationId, string userId, string? profile, CancellationToken cancellationToken)
+    {
+        using var turn = await db.WriterAsync(cancellationToken);
+        return await db.ExecuteAsync("UPDATE conversations SET model_profile = $profile WHERE id = $conversation AND user_id = $user",
+            cancellationToken, ("$conversation", conversationId), ("$user", userId), ("$profile", profile)) == 1;
+    }
+
+    public async Task<bool> SetMemoryAsync(string conversationId, string userId, ConversationMemory memory, CancellationToken cancellationToken)
+    {
+        using var turn = await db.WriterAsync(cancellationToken);
+        return await db.ExecuteAsync("UPDATE conversations SET memory = $memory WHERE id = $conversation AND user_id = $user",
+            cancellationToken, ("$conversation", conversationId), ("$user", userId), ("$memory", SqliteMemoryColumn.Write(memory))) == 1;
+    }
+
     public async Task<IReadOnlyList<UnansweredMessage>> ListUnansweredAsync(CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
@@ -380,6 +394,8 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         {
             Title = reader.GetNullableString(5),
             LeafId = reader.GetNullableString(6),
+            ModelProfile = reader.GetNullableString(7),
+            Memory = SqliteMemoryColumn.Read(reader.GetNullableString(8)),
         };
 
     /// <summary>Messages, each with its place when the query selects one after the message's columns.</summary>

@@ -81,6 +81,10 @@ public sealed class SqliteDatabase(string connectionString) : IStoreLifecycle, I
         {
             await AddColumnIfMissingAsync(connection, table, column, definition, cancellationToken, backfill);
         }
+        // Issue 17: the model profile a conversation's user picked (null: its character's).
+        await AddColumnIfMissingAsync(connection, "conversations", "model_profile", "TEXT", cancellationToken);
+        // Issue 17: the rolling summary, a JSON object (SqliteMemoryColumn); NULL until one is written.
+        await AddColumnIfMissingAsync(connection, "conversations", "memory", "TEXT", cancellationToken);
         foreach (var (column, definition) in CharacterColumnsAdded)
         {
             await AddColumnIfMissingAsync(connection, "characters", column, definition, cancellationToken);
