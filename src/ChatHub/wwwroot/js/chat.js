@@ -276,7 +276,11 @@ export class ChatView {
     if (!text.trim() || !this.#conversation) return;
     this.#clearError();
     const clientMessageId = newId();
-    const entry = { key: clientMessageId, clientMessageId, conversationId: this.conversationId, sender: "user", text, status: "sending" };
+    // It goes after the branch's last message, as its only alternative so far.
+    const entry = {
+      key: clientMessageId, clientMessageId, conversationId: this.conversationId, sender: "user", text, status: "sending",
+      parentId: this.#stored().at(-1)?.id ?? null, siblingIndex: 0, siblingCount: 1,
+    };
     this.#outbox.add(entry);
     this.#append(entry);
     if (text === this.#input.value) {
