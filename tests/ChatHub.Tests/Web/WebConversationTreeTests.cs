@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
 using ChatHub.Tests.Support;
@@ -323,6 +324,33 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
         }
         await phone.AssertAccessibleAsync();
         await phone.ScreenshotAsync(Path.Combine(BrowserFixture.ScreenshotFolder(), "phone-alternatives.png"));
+    }
+
+    /// <summary>The JS client the page ships (@microsoft/signalr), driven by a script of its own against the real service.</summary>
+    [Fact]
+    public async Task TheSignalRJavaScriptClientRegeneratesAndSelectsABranchByTheIssuesNames()
+    {
+        var user = await Server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var client = await browser.OpenAsync();
+        await client.GotoAsync();
+        await client.Page.WaitForFunctionAsync("() => window.signalR !== undefined");
+        var script = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "ChatHub.Tests", "Web", "Scripts", "tree-client.js"), TestContext.Current.CancellationToken);
+
+        var answer = await client.Page.EvaluateAsync<JsonElement>(script,
+            new { token = user.AccessToken, conversationId = conversation.Id, timeoutMs = (int)Timeouts.Event.TotalMilliseconds }).Bounded();
+
+        string Text(string path) => path.Split('.').Aggregate(answer, (node, name) => node.GetProperty(name)).ToString();
+        var (userMessageId, firstReplyId, secondReplyId) = (Text("sent.userMessageId"), Text("sent.replyId"), Text("regenerated.replyId"));
+        Assert.NotEqual(firstReplyId, secondReplyId);
+        Assert.Equal(secondReplyId, Text("retried.replyId"));
+        Assert.Equal(userMessageId, Text("started.inReplyTo"));
+        Assert.Equal((userMessageId, "1", "2"), (Text("completed.parentId"), Text("completed.siblingIndex"), Text("completed.siblingCount")));
+        var shown = answer.GetProperty("selected").GetProperty("messages").EnumerateArray().Last();
+        Assert.Equal((firstReplyId, 0, 2), (shown.GetProperty("id").GetString(), shown.GetProperty("siblingIndex").GetInt32(), shown.GetProperty("siblingCount").GetInt32()));
+        Assert.Equal(firstReplyId, Text("branch.leafId"));
+        Assert.Equal(firstReplyId, (await user.MessagesAsync(conversation.Id))[^1].Id);
+        Assert.Equal([firstReplyId, secondReplyId], (await AlternativesAsync(user, conversation.Id, firstReplyId)).Select(m => m.Id));
     }
 
     private static async Task<MessageDto[]> AlternativesAsync(TestUser user, string conversationId, string messageId)
