@@ -21,12 +21,8 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task ARegeneratedReplyIsSwipedBackAndForthWithTheArrowsByMouseAndKeyboard()
     {
-        var user = await Server.CreateUserAsync();
         await using var chat = await browser.OpenAsync();
-        await chat.OpenSignedInAsync(user);
-        var conversationId = await chat.StartConversationAsync();
-        await chat.SendAsync("What do you see in this pocket watch?");
-        await chat.ExpectLastReplyAsync("complete");
+        var (user, conversationId) = await OneExchangeAsync(chat, "What do you see in this pocket watch?");
         var first = (await user.MessagesAsync(conversationId))[^1];
         await Expect(ChatPage.Alternative(chat.LastReply)).ToBeHiddenAsync();
 
@@ -69,12 +65,8 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task EditingAUserMessageMakesANewBranchWithItsOwnReplyAndTheOldOneStaysSwipeable()
     {
-        var user = await Server.CreateUserAsync();
         await using var chat = await browser.OpenAsync();
-        await chat.OpenSignedInAsync(user);
-        var conversationId = await chat.StartConversationAsync();
-        await chat.SendAsync("Who took the emerald?");
-        await chat.ExpectLastReplyAsync("complete");
+        var (user, conversationId) = await OneExchangeAsync(chat, "Who took the emerald?");
 
         await chat.EditAsync(chat.UserMessages.Last, "Who took the sapphire?");
 
@@ -99,14 +91,10 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task ACharactersReplyEditedInPlaceShowsEditedOnTheOtherDeviceLive()
     {
-        var user = await Server.CreateUserAsync();
         await using var laptop = await browser.OpenAsync();
-        await laptop.OpenSignedInAsync(user);
-        var conversationId = await laptop.StartConversationAsync();
+        var (user, conversationId) = await OneExchangeAsync(laptop, "Tell me about the dog in the night.");
         await using var phone = await browser.OpenAsync(375, 812);
         await phone.OpenSignedInAsync(user, $"/#/c/{conversationId}");
-        await laptop.SendAsync("Tell me about the dog in the night.");
-        await laptop.ExpectLastReplyAsync("complete");
         await phone.ExpectLastReplyAsync("complete");
 
         await laptop.EditAsync(laptop.LastReply, "The dog did **nothing** in the night-time.");
@@ -128,12 +116,8 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task EscapeCancelsAnEditAndNothingIsSent()
     {
-        var user = await Server.CreateUserAsync();
         await using var chat = await browser.OpenAsync();
-        await chat.OpenSignedInAsync(user);
-        var conversationId = await chat.StartConversationAsync();
-        await chat.SendAsync("Keep this as it is.");
-        await chat.ExpectLastReplyAsync("complete");
+        var (user, conversationId) = await OneExchangeAsync(chat, "Keep this as it is.");
 
         await chat.PressAsync(chat.UserMessages.Last, "Edit message");
         var box = chat.UserMessages.Last.GetByRole(AriaRole.Textbox, new() { Name = "Edit message" });
@@ -149,12 +133,8 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task DeletingAMessageRemovesItAndWhatFollowsOnBothDevices()
     {
-        var user = await Server.CreateUserAsync();
         await using var laptop = await browser.OpenAsync();
-        await laptop.OpenSignedInAsync(user);
-        var conversationId = await laptop.StartConversationAsync();
-        await laptop.SendAsync("First clue.");
-        await laptop.ExpectLastReplyAsync("complete");
+        var (user, conversationId) = await OneExchangeAsync(laptop, "First clue.");
         await laptop.SendAsync("Second clue.");
         await laptop.ExpectLastReplyAsync("complete");
         await using var phone = await browser.OpenAsync();
@@ -201,12 +181,8 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task ContinueMakesTheCharacterGoOnWithTheSameReply()
     {
-        var user = await Server.CreateUserAsync();
         await using var chat = await browser.OpenAsync();
-        await chat.OpenSignedInAsync(user);
-        var conversationId = await chat.StartConversationAsync();
-        await chat.SendAsync("Go on about the speckled band.");
-        await chat.ExpectLastReplyAsync("complete");
+        var (user, conversationId) = await OneExchangeAsync(chat, "Go on about the speckled band.");
         var before = await chat.TextOfAsync(chat.LastReply);
 
         await chat.PressAsync(chat.LastReply, "Continue reply");
@@ -218,6 +194,39 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
         var stored = (await user.MessagesAsync(conversationId))[^1];
         Assert.StartsWith(before, stored.Message.Trim());
         Assert.Equal(stored.Message.Trim(), await chat.TextOfAsync(chat.LastReply));
+    }
+
+    [Fact]
+    public async Task EscapeStopsTheReplyBeingWritten()
+    {
+        var user = await Server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user);
+        var conversationId = await chat.StartConversationAsync();
+        await chat.SendAsync("Tell me everything you know about tobacco ash.");
+        await chat.ReplyTextWhileStreamingAsync();
+
+        await chat.MessageBox.PressAsync("Escape");
+
+        await chat.ExpectLastReplyAsync("stopped");
+        Assert.Equal("stopped", (await user.MessagesAsync(conversationId))[^1].Status);
+    }
+
+    [Fact]
+    public async Task CopyPutsAMessageOnTheClipboardAndEachMessageShowsWhenItWasWritten()
+    {
+        await using var chat = await browser.OpenAsync();
+        await chat.Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        var (user, conversationId) = await OneExchangeAsync(chat, "Copy that, Holmes.");
+        var reply = (await user.MessagesAsync(conversationId))[^1];
+
+        await chat.PressAsync(chat.LastReply, "Copy message");
+
+        await Expect(chat.Page.Locator("#chat-status")).ToHaveTextAsync("Copied.");
+        Assert.Equal(reply.Message, await chat.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        var written = await chat.LastReply.Locator(".msg-time").GetAttributeAsync("datetime");
+        Assert.Equal(reply.Timestamp, DateTimeOffset.Parse(written!, System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(chat.LastReply.Locator(".msg-time")).Not.ToBeEmptyAsync();
     }
 
     [Fact]
@@ -351,6 +360,17 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
         Assert.Equal(firstReplyId, Text("branch.leafId"));
         Assert.Equal(firstReplyId, (await user.MessagesAsync(conversation.Id))[^1].Id);
         Assert.Equal([firstReplyId, secondReplyId], (await AlternativesAsync(user, conversation.Id, firstReplyId)).Select(m => m.Id));
+    }
+
+    /// <summary>Signs a new user in on the page and has one exchange with Sherlock Holmes in a new conversation.</summary>
+    private async Task<(TestUser User, string ConversationId)> OneExchangeAsync(ChatPage chat, string text)
+    {
+        var user = await Server.CreateUserAsync();
+        await chat.OpenSignedInAsync(user);
+        var conversationId = await chat.StartConversationAsync();
+        await chat.SendAsync(text);
+        await chat.ExpectLastReplyAsync("complete");
+        return (user, conversationId);
     }
 
     private static async Task<MessageDto[]> AlternativesAsync(TestUser user, string conversationId, string messageId)

@@ -52,6 +52,7 @@ export class ChatView {
   #input = $("#message-input");
   #stop = $("#stop-button");
   #error = $("#composer-error");
+  #status = $("#chat-status");
 
   /**
    * @param onActivity (conversationId) => void: a conversation got a new message
@@ -72,6 +73,13 @@ export class ChatView {
     });
     this.#input.addEventListener("input", () => this.#fitInput());
     this.#stop.addEventListener("click", () => this.#stopReply());
+    // Escape stops the reply being written, wherever the focus is in the chat (an open editor takes its own Escape).
+    this.#root.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.#active()) {
+        event.preventDefault();
+        this.#stopReply();
+      }
+    });
     this.#scroller.addEventListener("scroll", () => {
       if (this.#scroller.scrollTop < NEAR_TOP_PX) this.#loadOlder();
     });
@@ -370,6 +378,16 @@ export class ChatView {
     });
   }
 
+  async #copy(entry) {
+    this.#status.textContent = "";
+    try {
+      await navigator.clipboard.writeText(entry.text);
+      this.#status.textContent = "Copied.";
+    } catch {
+      this.#showError("This browser did not allow copying: select the text instead.");
+    }
+  }
+
   async #delete(entry) {
     const confirmed = await confirmDelete({
       title: "Delete this message?",
@@ -535,6 +553,7 @@ export class ChatView {
     const button = (className, label, path, onclick, waits = true) =>
       el("button", { type: "button", className: `${className} icon-btn${waits ? " waits" : ""}`, "aria-label": label, title: label, disabled: waits && busy, onclick }, icon(path));
     return el("div", { className: "msg-actions", role: "group", "aria-label": reply ? "Reply actions" : "Message actions" },
+      el("time", { className: "msg-time" }),
       el("span", { className: "siblings" },
         button("sibling-prev", "Previous alternative", ICONS.previous, () => this.#swipe(entry, -1)),
         el("span", { className: "visually-hidden" }, "Alternative "),
@@ -542,6 +561,7 @@ export class ChatView {
         button("sibling-next", "Next alternative", ICONS.next, () => this.#swipe(entry, 1))),
       reply ? button("msg-regenerate latest-only", "Regenerate reply", ICONS.regenerate, () => this.#regenerate(entry)) : null,
       reply ? button("msg-continue latest-only", "Continue reply", ICONS.more, () => this.#continue(entry)) : null,
+      button("msg-copy", "Copy message", ICONS.copy, () => this.#copy(entry), false),
       button("msg-edit", "Edit message", ICONS.pencil, () => this.#startEdit(entry), !reply),
       button("msg-delete", "Delete message and what follows", ICONS.trash, () => this.#delete(entry), false));
   }
@@ -570,6 +590,9 @@ export class ChatView {
     const count = entry.siblingCount ?? 1;
     show(node.querySelector(".siblings"), count > 1);
     node.querySelector(".sibling-count").textContent = `${(entry.siblingIndex ?? 0) + 1} / ${count}`;
+    const time = node.querySelector(".msg-time");
+    time.dateTime = entry.timestamp ?? "";
+    time.textContent = entry.timestamp ? clockTime(entry.timestamp) : "";
     if (stick) this.#scrollToBottom();
   }
 
@@ -619,6 +642,15 @@ export class ChatView {
   #scrollToBottom() {
     this.#scroller.scrollTop = this.#scroller.scrollHeight;
   }
+}
+
+const sameDay = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+const otherDay = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+
+/** When a message was written: the time of day, with the date when it was not today. */
+function clockTime(timestamp) {
+  const date = new Date(timestamp);
+  return (date.toDateString() === new Date().toDateString() ? sameDay : otherDay).format(date);
 }
 
 function typingDots() {

@@ -20,6 +20,7 @@ export const ICONS = {
   more: "M5 12h14M13 6l6 6-6 6M5 6v12",
   previous: "M15 6l-6 6 6 6",
   next: "M9 6l6 6-6 6",
+  copy: "M9 9h10v10H9zM5 15V5h10",
 };
 
 /** A 24x24 stroked icon from one SVG path. */
