@@ -32,6 +32,8 @@ public sealed partial class ChatPage : IAsyncDisposable
     /// <summary>The replies, not the greeting a conversation opens with (always its first message).</summary>
     public ILocator Replies => Page.Locator("#message-list > li.msg-ai:not(:first-child)");
     public ILocator LastReply => Replies.Last;
+    /// <summary>The greeting the conversation opened with (or the alternative of it shown).</summary>
+    public ILocator Greeting => Page.Locator("#message-list > li.msg-ai:first-child");
     public ILocator MessageBox => Page.GetByLabel("Message", new() { Exact = true });
     public ILocator ComposerError => Page.Locator("#composer-error");
 
@@ -96,6 +98,35 @@ public sealed partial class ChatPage : IAsyncDisposable
         await Expect(LastReply.Locator(".content")).ToHaveTextAsync(SomeText());
         return await TextOfAsync(LastReply);
     }
+
+    /// <summary>Presses one of a message's buttons by its label ("Regenerate reply", "Next alternative" ...).</summary>
+    public async Task PressAsync(ILocator message, string label) =>
+        await Button(message, label).ClickAsync();
+
+    public static ILocator Button(ILocator message, string label) =>
+        message.GetByRole(AriaRole.Button, new() { Name = label, Exact = true });
+
+    /// <summary>"2 / 3": which of its alternatives the message is.</summary>
+    public static ILocator Alternative(ILocator message) => message.Locator(".sibling-count");
+
+    /// <summary>Edits a message in place: its Edit button, the new text, Enter.</summary>
+    public async Task EditAsync(ILocator message, string text)
+    {
+        await PressAsync(message, "Edit message");
+        var box = message.GetByRole(AriaRole.Textbox, new() { Name = "Edit message" });
+        await box.FillAsync(text);
+        await box.PressAsync("Enter");
+    }
+
+    /// <summary>Deletes a message (and what follows it), confirming in the dialog.</summary>
+    public async Task DeleteAsync(ILocator message)
+    {
+        await PressAsync(message, "Delete message and what follows");
+        await Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+    }
+
+    /// <summary>The sidebar entry of a conversation.</summary>
+    public ILocator Conversation(string conversationId) => Page.Locator($"#conversation-list > li[data-id='{conversationId}']");
 
     public async Task ExpectLastReplyAsync(string status) => await Expect(LastReply).ToHaveAttributeAsync("data-status", status);
 

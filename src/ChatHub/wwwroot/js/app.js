@@ -12,6 +12,7 @@ import { AccountLinks } from "./account-links.js";
 import { Settings } from "./settings.js";
 import { Admin } from "./admin.js";
 import { navigate, onNavigate } from "./nav.js";
+import { askTitle, confirmDelete } from "./dialogs.js";
 
 const CONVERSATION_ROUTE = /^#\/c\/([\w-]+)$/;
 const TOAST_MS = 6000;
@@ -28,7 +29,7 @@ const studio = new Characters({
   },
 });
 picker.attach(studio);
-const sidebar = new Sidebar({ onDelete: confirmDelete });
+const sidebar = new Sidebar({ onDelete: deleteConversation, onRename: renameConversation });
 const accountLinks = new AccountLinks();
 const settings = new Settings({ onUserChanged: showUser });
 const admin = new Admin();
@@ -87,6 +88,7 @@ async function enter(user) {
   showUser(user);
   hub = connect({ onOffline: () => setOnline(false), onOnline: () => (setOnline(true), chat.resume()) });
   chat.listen(hub.connection);
+  hub.connection.on("ConversationUpdated", ({ conversation }) => sidebar.update(conversation));
   try {
     const [characterList, conversations] = await Promise.all([
       session.api("GET", "/api/characters"),
@@ -182,25 +184,30 @@ async function startConversation(character) {
   location.hash = `#/c/${conversation.id}`;
 }
 
-function confirmDelete(conversation, character) {
-  const dialog = $("#confirm-dialog");
-  $("#confirm-text").textContent = `Your conversation with ${character.name} and all its messages will be deleted. This cannot be undone.`;
-  dialog.returnValue = "";
-  dialog.addEventListener("close", async () => {
-    if (dialog.returnValue !== "confirm") return;
-    try {
-      await session.api("DELETE", `/api/conversations/${encodeURIComponent(conversation.id)}`);
-    } catch (error) {
-      if (error.status !== 404) {
-        toast(`The conversation could not be deleted: ${error.message}`);
-        return;
-      }
+async function deleteConversation(conversation, character) {
+  const confirmed = await confirmDelete({
+    title: "Delete this conversation?",
+    text: `Your conversation with ${character.name} and all its messages will be deleted. This cannot be undone.`,
+  });
+  if (!confirmed) return;
+  try {
+    await session.api("DELETE", `/api/conversations/${encodeURIComponent(conversation.id)}`);
+  } catch (error) {
+    if (error.status !== 404) {
+      toast(`The conversation could not be deleted: ${error.message}`);
+      return;
     }
-    sidebar.remove(conversation.id);
-    if (chat.conversationId === conversation.id) location.hash = "#/";
-    $("#new-chat").focus();
-  }, { once: true });
-  dialog.showModal();
+  }
+  sidebar.remove(conversation.id);
+  if (chat.conversationId === conversation.id) location.hash = "#/";
+  $("#new-chat").focus();
+}
+
+/** The title is checked by the server; its reason stays in the dialog. Other devices hear of it as ConversationUpdated. */
+async function renameConversation(conversation) {
+  await askTitle(conversation.title, async (title) => {
+    sidebar.update(await session.api("PATCH", `/api/conversations/${encodeURIComponent(conversation.id)}`, { title }));
+  });
 }
 
 function setOnline(online) {

@@ -1,14 +1,16 @@
 // One open conversation: its messages, the reply streaming into it, the composer and the outbox.
-import { $, el, newId, show } from "./dom.js";
+import { $, ICONS, el, icon, newId, show } from "./dom.js";
 import { characterAvatar } from "./characters.js";
 import { renderMarkdown } from "./markdown.js";
 import { refusal } from "./connection.js";
 import * as session from "./session.js";
+import { confirmDelete } from "./dialogs.js";
 
 const PAGE_SIZE = 50;
 const NEAR_TOP_PX = 120;
 const NEAR_BOTTOM_PX = 80;
-const HUB_EVENTS = ["MessageAppended", "ReplyStarted", "ReplyDelta", "ReplyCompleted", "ReplyFailed"];
+const HUB_EVENTS = ["MessageAppended", "ReplyStarted", "ReplyDelta", "ReplyCompleted", "ReplyFailed", "MessageEdited", "MessagesDeleted", "BranchSelected"];
+const OFFLINE = "You are offline, so that could not be done. Try again once you are back.";
 
 const STATUS_TEXT = {
   sending: "Sending…",
@@ -19,10 +21,14 @@ const STATUS_TEXT = {
 
 /**
  * An entry is one message on screen: { key, id, sender, text, timestamp, status, seq, error,
- * clientMessageId, conversationId, node }. A stored message's key is its id (a reply's id is its
- * replyId); a message still being sent is keyed by its clientMessageId.
+ * clientMessageId, conversationId, parentId, siblingIndex, siblingCount, edited, editing, node }.
+ * A stored message's key is its id (a reply's id is its replyId); a message still being sent is
+ * keyed by its clientMessageId. The entries are the active branch: each follows the one before.
  */
-const fromDto = (m) => ({ key: m.id, id: m.id, sender: m.sender, text: m.message, timestamp: m.timestamp, status: m.status ?? null, clientMessageId: m.clientMessageId });
+const fromDto = (m) => ({
+  key: m.id, id: m.id, sender: m.sender, text: m.message, timestamp: m.timestamp, status: m.status ?? null, clientMessageId: m.clientMessageId,
+  parentId: m.parentId ?? null, siblingIndex: m.siblingIndex ?? 0, siblingCount: m.siblingCount ?? 1, edited: m.edited === true,
+});
 
 export class ChatView {
   #hub;
@@ -34,6 +40,7 @@ export class ChatView {
   #watching = null; // { buffer: [[event, payload]] } while a snapshot is on its way
   #hasMore = false;
   #loadingOlder = false;
+  #swiping = false; // a SelectBranch of this page is on its way: its BranchSelected needs no re-read
   // Messages not yet confirmed by the server, of every conversation: resent with the same clientMessageId.
   #outbox = new Set();
 
@@ -45,6 +52,7 @@ export class ChatView {
   #input = $("#message-input");
   #stop = $("#stop-button");
   #error = $("#composer-error");
+  #status = $("#chat-status");
 
   /**
    * @param onActivity (conversationId) => void: a conversation got a new message
@@ -65,6 +73,13 @@ export class ChatView {
     });
     this.#input.addEventListener("input", () => this.#fitInput());
     this.#stop.addEventListener("click", () => this.#stopReply());
+    // Escape stops the reply being written, wherever the focus is in the chat (an open editor takes its own Escape).
+    this.#root.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.#active()) {
+        event.preventDefault();
+        this.#stopReply();
+      }
+    });
     this.#scroller.addEventListener("scroll", () => {
       if (this.#scroller.scrollTop < NEAR_TOP_PX) this.#loadOlder();
     });
@@ -145,13 +160,24 @@ export class ChatView {
     else this[`on${name}`](payload);
   }
 
+  /** A message from another device: an edited user message starts a new branch after its parent. */
   onMessageAppended({ message }) {
     if (this.#find(message.id) || this.#entries.some((e) => e.clientMessageId && e.clientMessageId === message.clientMessageId)) return;
+    this.#cutAfter(message.parentId);
     this.#append(fromDto(message));
   }
 
-  onReplyStarted({ replyId }) {
-    this.#ensureReply(replyId);
+  /** A new reply (which replaces what followed the message it answers), or a reply being continued. */
+  onReplyStarted({ replyId, inReplyTo }) {
+    const continued = this.#find(replyId);
+    if (continued) {
+      if (continued.status === "streaming") return;
+      Object.assign(continued, { status: "streaming", seq: -1, error: null });
+      this.#paint(continued);
+      this.#updateStop();
+      return;
+    }
+    this.#replyAfter(inReplyTo, replyId);
   }
 
   onReplyDelta({ replyId, seq, text }) {
@@ -181,18 +207,41 @@ export class ChatView {
     this.#updateStop();
   }
 
+  onMessageEdited({ message }) {
+    const entry = this.#find(message.id);
+    if (!entry || entry.status === "streaming") return;
+    Object.assign(entry, fromDto(message));
+    this.#paint(entry);
+  }
+
+  onMessagesDeleted({ messageIds }) {
+    const gone = new Set(messageIds);
+    for (const entry of this.#entries.filter((e) => gone.has(e.id))) this.#remove(entry);
+    this.#updateStop();
+  }
+
+  /** Another device swiped, or a delete moved the leaf: the branch is read again unless it already ends there. */
+  onBranchSelected({ leafId }) {
+    if (this.#swiping || this.#stored().at(-1)?.id === leafId) return;
+    this.#watch();
+  }
+
   #applySnapshot({ messages, activeReply }) {
     const first = messages[0];
     const byClientId = new Set(messages.map((m) => m.clientMessageId).filter(Boolean));
-    // Older pages loaded before a reconnect stay; the snapshot replaces the rest.
-    const older = first ? this.#entries.filter((e) => e.id && e.timestamp && e.timestamp < first.timestamp && e.status !== "streaming") : [];
+    // Older pages loaded before stay when the snapshot's branch goes on from them; the snapshot replaces the rest.
+    const joint = first?.parentId ? this.#entries.findIndex((e) => e.id === first.parentId) : -1;
+    const older = joint < 0 ? [] : this.#entries.slice(0, joint + 1).filter((e) => e.id && e.status !== "streaming");
     const pending = [...this.#outbox].filter((e) => e.conversationId === this.conversationId && !byClientId.has(e.clientMessageId));
     const entries = [...older, ...messages.map(fromDto)];
-    if (activeReply) entries.push(this.#streaming(activeReply.replyId, activeReply.text, activeReply.seq));
+    // A reply being continued is a stored message: it streams in its place.
+    const continued = activeReply && entries.find((e) => e.id === activeReply.replyId);
+    if (continued) Object.assign(continued, { text: activeReply.text, seq: activeReply.seq, status: "streaming" });
+    else if (activeReply) entries.push(this.#streaming(activeReply.replyId, activeReply.text, activeReply.seq));
     entries.push(...pending);
 
     const atBottom = this.#isAtBottom() || this.#entries.length === 0;
-    if (this.#entries.length === 0) this.#hasMore = messages.length > 0;
+    if (older.length === 0) this.#hasMore = Boolean(first?.parentId);
     this.#entries = entries;
     this.#list.replaceChildren(...entries.map((e) => this.#node(e)));
     this.#updateStop();
@@ -235,7 +284,11 @@ export class ChatView {
     if (!text.trim() || !this.#conversation) return;
     this.#clearError();
     const clientMessageId = newId();
-    const entry = { key: clientMessageId, clientMessageId, conversationId: this.conversationId, sender: "user", text, status: "sending" };
+    // It goes after the branch's last message, as its only alternative so far.
+    const entry = {
+      key: clientMessageId, clientMessageId, conversationId: this.conversationId, sender: "user", text, status: "sending",
+      parentId: this.#stored().at(-1)?.id ?? null, siblingIndex: 0, siblingCount: 1,
+    };
     this.#outbox.add(entry);
     this.#append(entry);
     if (text === this.#input.value) {
@@ -293,7 +346,163 @@ export class ChatView {
     }
   }
 
+  /** Writes a new reply to the reply's user message; the old one becomes its alternative. */
+  async #regenerate(entry) {
+    await this.#act(async () => {
+      const { replyId } = await this.#hub.invoke("RegenerateReply", { conversationId: this.conversationId, replyId: entry.id, clientRequestId: newId() });
+      if (!this.#find(replyId)) this.#replyAfter(entry.parentId, replyId);
+    });
+  }
+
+  /** The character goes on writing the reply: it streams again in its place (ReplyStarted says so). */
+  async #continue(entry) {
+    await this.#act(() => this.#hub.invoke("ContinueReply", { conversationId: this.conversationId, replyId: entry.id, clientRequestId: newId() }));
+  }
+
+  /** Shows the alternative before (step -1) or after (+1) the message, round from the last to the first, and the branch through it. */
+  async #swipe(entry, step) {
+    const id = this.conversationId;
+    await this.#act(async () => {
+      const alternatives = await session.api("GET", `/api/conversations/${encodeURIComponent(id)}/messages/${encodeURIComponent(entry.id)}/alternatives`);
+      const target = alternatives[(alternatives.findIndex((m) => m.id === entry.id) + step + alternatives.length) % alternatives.length];
+      if (!target || id !== this.conversationId) return;
+      this.#swiping = true;
+      try {
+        const snapshot = await this.#hub.invoke("SelectBranch", { conversationId: id, messageId: target.id });
+        if (id === this.conversationId) this.#applySnapshot(snapshot);
+      } finally {
+        this.#swiping = false;
+      }
+      // The arrow pressed keeps the focus, on the alternative now shown.
+      this.#find(target.id)?.node.querySelector(step < 0 ? ".sibling-prev" : ".sibling-next")?.focus();
+    });
+  }
+
+  async #copy(entry) {
+    this.#status.textContent = "";
+    try {
+      await navigator.clipboard.writeText(entry.text);
+      this.#status.textContent = "Copied.";
+    } catch {
+      this.#showError("This browser did not allow copying: select the text instead.");
+    }
+  }
+
+  async #delete(entry) {
+    const confirmed = await confirmDelete({
+      title: "Delete this message?",
+      text: "It and everything after it on this branch will be deleted. Its alternatives stay. This cannot be undone.",
+    });
+    if (!confirmed) return;
+    // MessagesDeleted (and BranchSelected when the branch moved) tell every page, this one too.
+    await this.#act(() => this.#hub.invoke("DeleteMessage", { conversationId: this.conversationId, messageId: entry.id }));
+    if (!entry.node.isConnected) this.#scroller.focus();
+  }
+
+  /** Turns the message into a text box: Enter saves, Shift+Enter makes a new line, Escape cancels. */
+  #startEdit(entry) {
+    if (entry.editing) return;
+    entry.editing = true;
+    const box = el("textarea", { className: "edit-input", rows: 3, "aria-label": "Edit message" });
+    box.value = entry.text;
+    const done = (text) => {
+      entry.editing = false;
+      this.#paint(entry);
+      entry.node.querySelector(".msg-edit")?.focus();
+      if (text !== null && text.trim() && text !== entry.text) this.#saveEdit(entry, text);
+    };
+    box.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        done(null);
+      } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        done(box.value);
+      }
+    });
+    const form = el("form", { className: "edit-form", onsubmit: (event) => { event.preventDefault(); done(box.value); } },
+      box,
+      el("div", { className: "edit-actions" },
+        el("button", { type: "button", className: "btn btn-ghost btn-sm", onclick: () => done(null) }, "Cancel"),
+        el("button", { type: "submit", className: "btn btn-primary btn-sm" }, entry.sender === "user" ? "Save and send" : "Save")));
+    entry.node.querySelector(".content").replaceChildren(form);
+    show(entry.node.querySelector(".msg-actions"), false);
+    box.focus();
+  }
+
+  /**
+   * A character's message is changed in place (MessageEdited tells every page). A user message gets a
+   * new alternative with the text, which becomes the branch shown and gets a reply.
+   */
+  async #saveEdit(entry, text) {
+    const conversationId = this.conversationId;
+    const clientMessageId = newId();
+    if (entry.sender !== "user") {
+      await this.#act(async () => {
+        await this.#hub.invoke("EditMessage", { conversationId, messageId: entry.id, message: text, clientMessageId });
+        Object.assign(entry, { text, edited: true });
+        this.#paint(entry);
+      });
+      return;
+    }
+    this.#cutFrom(this.#entries.indexOf(entry));
+    const sent = {
+      key: clientMessageId, clientMessageId, conversationId, sender: "user", text, status: "sending",
+      parentId: entry.parentId, siblingIndex: entry.siblingCount, siblingCount: entry.siblingCount + 1,
+    };
+    this.#append(sent);
+    const done = await this.#act(async () => {
+      const result = await this.#hub.invoke("EditMessage", { conversationId, messageId: entry.id, message: text, clientMessageId });
+      Object.assign(sent, { id: result.userMessageId, status: null, timestamp: new Date().toISOString() });
+      this.#paint(sent);
+      this.#onActivity(conversationId);
+      if (conversationId === this.conversationId) this.#ensureReply(result.replyId);
+    });
+    // Refused or offline: nothing changed, and the branch as stored is shown again.
+    if (!done && conversationId === this.conversationId) {
+      this.#remove(sent);
+      await this.#watch();
+    }
+  }
+
+  /** Runs a call on a message; a refusal (or being offline) is shown above the composer. Resolves true when it went through. */
+  async #act(call) {
+    this.#clearError();
+    try {
+      await call();
+      return true;
+    } catch (error) {
+      this.#showError(error.status ? error.message : refusal(error) ?? OFFLINE);
+      return false;
+    }
+  }
+
   #active = () => this.#entries.find((e) => e.status === "streaming");
+
+  #stored = () => this.#entries.filter((e) => e.id && e.status !== "sending" && e.status !== "unsent");
+
+  /** Removes the stored messages after the parent (all of them for none): a new alternative takes their place. */
+  #cutAfter(parentId) {
+    const at = parentId ? this.#entries.findIndex((e) => e.id === parentId) : -1;
+    return parentId && at < 0 ? [] : this.#cutFrom(at + 1);
+  }
+
+  #cutFrom(index) {
+    const cut = this.#entries.slice(index).filter((e) => e.id && !this.#outbox.has(e));
+    for (const entry of cut) this.#remove(entry);
+    return cut;
+  }
+
+  /** A new reply to the message: it replaces the reply shown there, as that one's newest alternative. */
+  #replyAfter(inReplyTo, replyId) {
+    const replaced = this.#cutAfter(inReplyTo).find((e) => e.parentId === inReplyTo);
+    const entry = this.#ensureReply(replyId);
+    entry.parentId = inReplyTo;
+    if (replaced) Object.assign(entry, { siblingIndex: replaced.siblingCount, siblingCount: replaced.siblingCount + 1 });
+    this.#paint(entry);
+    return entry;
+  }
 
   #find = (id) => this.#entries.find((e) => e.id === id);
 
@@ -328,9 +537,33 @@ export class ChatView {
       entry.sender === "user" ? null : characterAvatar(this.#character),
       el("div", { className: "msg-body" },
         el("div", { className: "bubble" }, el("div", { className: "content" })),
-        el("p", { className: "msg-meta" })));
+        el("p", { className: "msg-meta" }),
+        this.#actions(entry)));
     this.#paint(entry);
     return entry.node;
+  }
+
+  /**
+   * The message's controls: its alternatives ("2 / 3" between arrows), and edit and delete; on the latest
+   * reply also regenerate and continue. What would start a reply waits while one is written.
+   */
+  #actions(entry) {
+    const reply = entry.sender !== "user";
+    const busy = Boolean(this.#active());
+    const button = (className, label, path, onclick, waits = true) =>
+      el("button", { type: "button", className: `${className} icon-btn${waits ? " waits" : ""}`, "aria-label": label, title: label, disabled: waits && busy, onclick }, icon(path));
+    return el("div", { className: "msg-actions", role: "group", "aria-label": reply ? "Reply actions" : "Message actions" },
+      el("time", { className: "msg-time" }),
+      el("span", { className: "siblings" },
+        button("sibling-prev", "Previous alternative", ICONS.previous, () => this.#swipe(entry, -1)),
+        el("span", { className: "visually-hidden" }, "Alternative "),
+        el("span", { className: "sibling-count" }),
+        button("sibling-next", "Next alternative", ICONS.next, () => this.#swipe(entry, 1))),
+      reply ? button("msg-regenerate latest-only", "Regenerate reply", ICONS.regenerate, () => this.#regenerate(entry)) : null,
+      reply ? button("msg-continue latest-only", "Continue reply", ICONS.more, () => this.#continue(entry)) : null,
+      button("msg-copy", "Copy message", ICONS.copy, () => this.#copy(entry), false),
+      button("msg-edit", "Edit message", ICONS.pencil, () => this.#startEdit(entry), !reply),
+      button("msg-delete", "Delete message and what follows", ICONS.trash, () => this.#delete(entry), false));
   }
 
   #paint(entry) {
@@ -341,19 +574,33 @@ export class ChatView {
     node.dataset.status = entry.status ?? "";
     if (entry.id) node.dataset.id = entry.id;
     node.setAttribute("aria-busy", streaming ? "true" : "false");
+    node.classList.toggle("greeting", entry.sender !== "user" && Boolean(entry.id) && !entry.parentId);
     const content = node.querySelector(".content");
-    // Users' words are shown as typed; the character's are Markdown, rendered as safe DOM nodes.
+    // Users' words are shown as typed; the character's are Markdown, rendered as safe DOM nodes. An open editor stays.
+    if (entry.editing) return;
     if (entry.sender === "user") content.textContent = entry.text;
     else if (streaming && !entry.text) content.replaceChildren(typingDots());
     else content.replaceChildren(renderMarkdown(entry.text));
     const meta = node.querySelector(".msg-meta");
-    meta.textContent = [STATUS_TEXT[entry.status], entry.error].filter(Boolean).join(": ");
+    const status = [STATUS_TEXT[entry.status], entry.error].filter(Boolean).join(": ");
+    meta.textContent = [status, entry.edited ? "edited" : null].filter(Boolean).join(" · ");
     show(meta, meta.textContent !== "");
+    // A message not stored yet, or still being written, has no controls.
+    show(node.querySelector(".msg-actions"), Boolean(entry.id) && !streaming && entry.status !== "sending" && entry.status !== "unsent");
+    const count = entry.siblingCount ?? 1;
+    show(node.querySelector(".siblings"), count > 1);
+    node.querySelector(".sibling-count").textContent = `${(entry.siblingIndex ?? 0) + 1} / ${count}`;
+    const time = node.querySelector(".msg-time");
+    time.dateTime = entry.timestamp ?? "";
+    time.textContent = entry.timestamp ? clockTime(entry.timestamp) : "";
     if (stick) this.#scrollToBottom();
   }
 
+  /** While a reply is written: Stop shows, and what would start another (or cut its branch) waits. */
   #updateStop() {
-    show(this.#stop, Boolean(this.#active()));
+    const busy = Boolean(this.#active());
+    show(this.#stop, busy);
+    for (const button of this.#list.querySelectorAll(".waits")) button.disabled = busy;
   }
 
   #renderHeader() {
@@ -395,6 +642,15 @@ export class ChatView {
   #scrollToBottom() {
     this.#scroller.scrollTop = this.#scroller.scrollHeight;
   }
+}
+
+const sameDay = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+const otherDay = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+
+/** When a message was written: the time of day, with the date when it was not today. */
+function clockTime(timestamp) {
+  const date = new Date(timestamp);
+  return (date.toDateString() === new Date().toDateString() ? sameDay : otherDay).format(date);
 }
 
 function typingDots() {

@@ -12,6 +12,17 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** Paths of the page's 24x24 stroked icons. */
+export const ICONS = {
+  trash: "M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3",
+  pencil: "M4 20h4L19 9l-4-4L4 16v4zM13 7l4 4",
+  regenerate: "M20 12a8 8 0 1 1-2.3-5.6M20 4v5h-5",
+  more: "M5 12h14M13 6l6 6-6 6M5 6v12",
+  previous: "M15 6l-6 6 6 6",
+  next: "M9 6l6 6-6 6",
+  copy: "M9 9h10v10H9zM5 15V5h10",
+};
+
 /** A 24x24 stroked icon from one SVG path. */
 export function icon(path) {
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");

@@ -1,9 +1,8 @@
 // The list of my conversations, and the drawer it becomes on a narrow screen.
-import { $, avatar, el, icon, show, timeAgo } from "./dom.js";
+import { $, ICONS, avatar, el, icon, show, timeAgo } from "./dom.js";
 import { characterAvatar } from "./characters.js";
 
 const narrow = matchMedia("(max-width: 860px)");
-const TRASH = "M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3";
 
 export class Sidebar {
   #list = $("#conversation-list");
@@ -16,10 +15,15 @@ export class Sidebar {
   #characters = new Map();
   #currentId = null;
   #onDelete;
+  #onRename;
 
-  /** @param onDelete (conversation, character) => void: the user asked to delete one */
-  constructor({ onDelete }) {
+  /**
+   * @param onDelete (conversation, character) => void: the user asked to delete one
+   * @param onRename (conversation) => Promise: the user asked to rename one
+   */
+  constructor({ onDelete, onRename }) {
     this.#onDelete = onDelete;
+    this.#onRename = onRename;
     this.#toggle.addEventListener("click", () => this.openDrawer());
     $("#menu-close").addEventListener("click", () => this.closeDrawer());
     this.#scrim.addEventListener("click", () => this.closeDrawer());
@@ -49,6 +53,18 @@ export class Sidebar {
 
   remove(id) {
     this.#conversations = this.#conversations.filter((c) => c.id !== id);
+    this.#render();
+  }
+
+  /** ConversationUpdated (title, leaf, last message), or a rename's answer; a conversation new to this page joins the list. */
+  update(conversation) {
+    const known = this.find(conversation.id);
+    if (!known) {
+      this.add(conversation);
+      return;
+    }
+    // A rename's notice carries no last message: the one known stays.
+    Object.assign(known, conversation, { lastMessage: conversation.lastMessage ?? known.lastMessage });
     this.#render();
   }
 
@@ -101,15 +117,32 @@ export class Sidebar {
     const character = this.#characters.get(conversation.characterId) ?? { id: conversation.characterId, name: "Unknown character" };
     const current = conversation.id === this.#currentId;
     const time = el("time", { className: "conversation-time", dateTime: conversation.updatedAt }, timeAgo(conversation.updatedAt));
+    const preview = conversation.lastMessage?.preview;
     return el("li", { className: "conversation", "data-id": conversation.id },
       el("a", { className: "conversation-link", href: `#/c/${conversation.id}`, "aria-current": current ? "page" : null },
         characterAvatar(character),
-        el("span", { className: "conversation-text" }, el("span", { className: "conversation-name" }, character.name), time)),
-      el("button", {
-        type: "button",
-        className: "icon-btn conversation-delete",
-        "aria-label": `Delete conversation with ${character.name}`,
-        onclick: () => this.#onDelete(conversation, character),
-      }, icon(TRASH)));
+        el("span", { className: "conversation-text" },
+          el("span", { className: "conversation-name" }, character.name),
+          conversation.title ? el("span", { className: "conversation-title" }, conversation.title) : null,
+          preview ? el("span", { className: "conversation-preview" }, preview) : null,
+          time)),
+      el("span", { className: "conversation-actions" },
+        el("button", {
+          type: "button",
+          className: "conversation-rename icon-btn",
+          "aria-label": `Rename conversation with ${character.name}`,
+          title: "Rename",
+          onclick: async () => {
+            await this.#onRename(conversation);
+            this.#list.querySelector(`li[data-id="${CSS.escape(conversation.id)}"] .conversation-rename`)?.focus();
+          },
+        }, icon(ICONS.pencil)),
+        el("button", {
+          type: "button",
+          className: "conversation-delete icon-btn",
+          "aria-label": `Delete conversation with ${character.name}`,
+          title: "Delete",
+          onclick: () => this.#onDelete(conversation, character),
+        }, icon(ICONS.trash))));
   }
 }
