@@ -272,7 +272,9 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
         await Expect(phone.Conversation(conversation.Id)).ToBeVisibleAsync();
         var dialog = laptop.Page.GetByRole(AriaRole.Dialog, new() { Name = "Rename this conversation" });
 
-        await laptop.Conversation(conversation.Id).GetByRole(AriaRole.Button, new() { Name = "Rename conversation with Sherlock Holmes" }).ClickAsync();
+        var rename = laptop.Conversation(conversation.Id).Locator(".conversation-rename");
+        await Expect(rename).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Rename conversation with \\S"));
+        await rename.ClickAsync();
         await dialog.GetByLabel("Title").FillAsync("   ");
         await dialog.GetByLabel("Title").PressAsync("Enter");
         await Expect(dialog.GetByRole(AriaRole.Alert)).ToHaveTextAsync("title must not be empty.");
