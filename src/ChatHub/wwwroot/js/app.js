@@ -8,6 +8,7 @@ import { ChatView } from "./chat.js";
 import { Picker } from "./picker.js";
 import { Characters } from "./characters.js";
 import { Sidebar } from "./sidebar.js";
+import { ConversationSearch } from "./conversation-search.js";
 import { AccountLinks } from "./account-links.js";
 import { Settings } from "./settings.js";
 import { Admin } from "./admin.js";
@@ -30,6 +31,7 @@ const studio = new Characters({
 });
 picker.attach(studio);
 const sidebar = new Sidebar({ onDelete: deleteConversation, onRename: renameConversation });
+const search = new ConversationSearch();
 const accountLinks = new AccountLinks();
 const settings = new Settings({ onUserChanged: showUser });
 const admin = new Admin();
@@ -109,6 +111,7 @@ async function leave() {
   const leaving = hub;
   hub = null;
   chat.forget();
+  search.clear();
   picker.close();
   settings.close();
   admin.close();
