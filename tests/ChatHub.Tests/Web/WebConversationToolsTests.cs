@@ -44,4 +44,54 @@ public sealed class WebConversationToolsTests(BrowserFixture browser) : IClassFi
         await Expect(chat.Page.Locator("#conversation-list > li")).ToHaveCountAsync(2);
         Assert.Empty(chat.Errors);
     }
+
+    [Fact]
+    public async Task ASillyTavernChatImportedFromTheOpenConversationOpensWithItsMessagesAndABadFileShowsTheServersReason()
+    {
+        var user = await Server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user, $"/#/c/{conversation.Id}");
+        await Expect(chat.Greeting).ToBeVisibleAsync();
+        var input = chat.Page.GetByLabel("Import a chat");
+        const string tavern = """
+            {"user_name":"You","character_name":"Holmes","create_date":"2024-05-14@19h20m05s","chat_metadata":{}}
+            {"name":"Holmes","is_user":false,"send_date":"2024-05-14T19:20:00.000Z","mes":"You have been in Afghanistan, I perceive."}
+            {"name":"You","is_user":true,"send_date":"2024-05-14T19:21:00.000Z","mes":"How on earth did you know that?"}
+            """;
+
+        await input.SetInputFilesAsync(new FilePayload { Name = "bad.jsonl", MimeType = "application/json", Buffer = "{\"user_name\":\"You\"}\n{\"mes\": oops}\n"u8.ToArray() });
+
+        await Expect(chat.Page.Locator("#tools-error")).ToContainTextAsync("Line 2 is not valid JSON");
+        Assert.Single(await user.ConversationsAsync());
+
+        await input.SetInputFilesAsync(new FilePayload { Name = "holmes.jsonl", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(tavern) });
+
+        await Expect(chat.UserMessages.Locator(".content")).ToHaveTextAsync(["How on earth did you know that?"]);
+        await Expect(chat.Greeting.Locator(".content")).ToHaveTextAsync("You have been in Afghanistan, I perceive.");
+        await Expect(chat.Page.Locator("#tools-error")).ToBeHiddenAsync();
+        var imported = Assert.Single(await user.ConversationsAsync(), c => c.Id != conversation.Id);
+        Assert.EndsWith($"#/c/{imported.Id}", chat.Page.Url);
+        await Expect(chat.Conversation(imported.Id)).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task ExportingSavesTheConversationAsMarkdownAndAsJsonWithTheBearerToken()
+    {
+        var user = await Server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user, $"/#/c/{conversation.Id}");
+        await Expect(chat.Greeting).ToBeVisibleAsync();
+
+        foreach (var (button, format) in new[] { ("Export Markdown", "markdown"), ("Export JSON", "json") })
+        {
+            var download = await chat.Page.RunAndWaitForDownloadAsync(() => chat.Page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync());
+            var saved = await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);
+            var expected = await (await user.ExportAsync(conversation.Id, format)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(expected, saved);
+            Assert.EndsWith(format == "json" ? ".json" : ".md", download.SuggestedFilename);
+        }
+        Assert.Empty(chat.Errors);
+    }
 }

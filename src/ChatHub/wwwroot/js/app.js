@@ -9,6 +9,7 @@ import { Picker } from "./picker.js";
 import { Characters } from "./characters.js";
 import { Sidebar } from "./sidebar.js";
 import { ConversationSearch } from "./conversation-search.js";
+import { ConversationFiles } from "./conversation-files.js";
 import { AccountLinks } from "./account-links.js";
 import { Settings } from "./settings.js";
 import { Admin } from "./admin.js";
@@ -32,6 +33,13 @@ const studio = new Characters({
 picker.attach(studio);
 const sidebar = new Sidebar({ onDelete: deleteConversation, onRename: renameConversation });
 const search = new ConversationSearch();
+const files = new ConversationFiles({
+  current: () => sidebar.find(chat.conversationId) ?? null,
+  onImported: (conversation) => {
+    sidebar.add(conversation);
+    location.hash = `#/c/${conversation.id}`;
+  },
+});
 const accountLinks = new AccountLinks();
 const settings = new Settings({ onUserChanged: showUser });
 const admin = new Admin();
@@ -152,6 +160,7 @@ async function route() {
   }
   settings.close();
   admin.close();
+  files.clearError();
   const id = CONVERSATION_ROUTE.exec(location.hash)?.[1];
   const conversation = id && (sidebar.find(id) ?? (await reloadConversations(id)));
   if (id && !conversation) {
