@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using ChatHub.Contracts;
 using ChatHub.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -92,6 +94,36 @@ public sealed class WebConversationToolsTests(BrowserFixture browser) : IClassFi
             Assert.Equal(expected, saved);
             Assert.EndsWith(format == "json" ? ".json" : ".md", download.SuggestedFilename);
         }
+        Assert.Empty(chat.Errors);
+    }
+
+    [Fact]
+    public async Task ASummarySavedInTheMemoryPanelIsStillThereAfterAReloadAndTurningMemoryOffIsStored()
+    {
+        var user = await Server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var chat = await browser.OpenAsync();
+        await chat.OpenSignedInAsync(user, $"/#/c/{conversation.Id}");
+        await Expect(chat.Greeting).ToBeVisibleAsync();
+        var panel = chat.Page.GetByRole(AriaRole.Form, new() { Name = "Memory" });
+
+        await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Memory", Exact = true }).ClickAsync();
+        await Expect(panel.GetByLabel("Memory enabled")).ToBeCheckedAsync();
+        await panel.GetByLabel("Memory summary").FillAsync("Watson was shot in Afghanistan; Holmes guessed it.");
+        await panel.GetByLabel("Memory enabled").UncheckAsync();
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Save memory" }).ClickAsync();
+        await Expect(panel.GetByRole(AriaRole.Status)).ToHaveTextAsync("Memory saved.");
+
+        await chat.Page.ReloadAsync();
+        await chat.SignInIfAskedAsync(user);
+        await Expect(chat.Greeting).ToBeVisibleAsync();
+        await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Memory", Exact = true }).ClickAsync();
+
+        await Expect(panel.GetByLabel("Memory summary")).ToHaveValueAsync("Watson was shot in Afghanistan; Holmes guessed it.");
+        await Expect(panel.GetByLabel("Memory enabled")).Not.ToBeCheckedAsync();
+        using var http = user.Http();
+        var stored = await http.GetFromJsonAsync<ConversationMemoryDto>(Routes.ConversationMemory(conversation.Id), TestContext.Current.CancellationToken);
+        Assert.Equal(("Watson was shot in Afghanistan; Holmes guessed it.", false), (stored!.Summary, stored.Enabled));
         Assert.Empty(chat.Errors);
     }
 }

@@ -10,6 +10,7 @@ import { Characters } from "./characters.js";
 import { Sidebar } from "./sidebar.js";
 import { ConversationSearch } from "./conversation-search.js";
 import { ConversationFiles } from "./conversation-files.js";
+import { MemoryPanel } from "./memory.js";
 import { AccountLinks } from "./account-links.js";
 import { Settings } from "./settings.js";
 import { Admin } from "./admin.js";
@@ -33,8 +34,10 @@ const studio = new Characters({
 picker.attach(studio);
 const sidebar = new Sidebar({ onDelete: deleteConversation, onRename: renameConversation });
 const search = new ConversationSearch();
+const openConversation = () => sidebar.find(chat.conversationId) ?? null;
+const memory = new MemoryPanel({ current: openConversation });
 const files = new ConversationFiles({
-  current: () => sidebar.find(chat.conversationId) ?? null,
+  current: openConversation,
   onImported: (conversation) => {
     sidebar.add(conversation);
     location.hash = `#/c/${conversation.id}`;
@@ -161,6 +164,7 @@ async function route() {
   settings.close();
   admin.close();
   files.clearError();
+  memory.close();
   const id = CONVERSATION_ROUTE.exec(location.hash)?.[1];
   const conversation = id && (sidebar.find(id) ?? (await reloadConversations(id)));
   if (id && !conversation) {
