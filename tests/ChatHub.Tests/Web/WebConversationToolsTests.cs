@@ -50,11 +50,8 @@ public sealed class WebConversationToolsTests(BrowserFixture browser) : IClassFi
     [Fact]
     public async Task ASillyTavernChatImportedFromTheOpenConversationOpensWithItsMessagesAndABadFileShowsTheServersReason()
     {
-        var user = await Server.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
         await using var chat = await browser.OpenAsync();
-        await chat.OpenSignedInAsync(user, $"/#/c/{conversation.Id}");
-        await Expect(chat.Greeting).ToBeVisibleAsync();
+        var (user, conversation) = await OpenNewConversationAsync(chat);
         var input = chat.Page.GetByLabel("Import a chat");
         const string tavern = """
             {"user_name":"You","character_name":"Holmes","create_date":"2024-05-14@19h20m05s","chat_metadata":{}}
@@ -80,11 +77,8 @@ public sealed class WebConversationToolsTests(BrowserFixture browser) : IClassFi
     [Fact]
     public async Task ExportingSavesTheConversationAsMarkdownAndAsJsonWithTheBearerToken()
     {
-        var user = await Server.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
         await using var chat = await browser.OpenAsync();
-        await chat.OpenSignedInAsync(user, $"/#/c/{conversation.Id}");
-        await Expect(chat.Greeting).ToBeVisibleAsync();
+        var (user, conversation) = await OpenNewConversationAsync(chat);
 
         foreach (var (button, format) in new[] { ("Export Markdown", "markdown"), ("Export JSON", "json") })
         {
@@ -100,11 +94,8 @@ public sealed class WebConversationToolsTests(BrowserFixture browser) : IClassFi
     [Fact]
     public async Task ASummarySavedInTheMemoryPanelIsStillThereAfterAReloadAndTurningMemoryOffIsStored()
     {
-        var user = await Server.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
         await using var chat = await browser.OpenAsync();
-        await chat.OpenSignedInAsync(user, $"/#/c/{conversation.Id}");
-        await Expect(chat.Greeting).ToBeVisibleAsync();
+        var (user, conversation) = await OpenNewConversationAsync(chat);
         var panel = chat.Page.GetByRole(AriaRole.Form, new() { Name = "Memory" });
 
         await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Memory", Exact = true }).ClickAsync();
@@ -125,5 +116,15 @@ public sealed class WebConversationToolsTests(BrowserFixture browser) : IClassFi
         var stored = await http.GetFromJsonAsync<ConversationMemoryDto>(Routes.ConversationMemory(conversation.Id), TestContext.Current.CancellationToken);
         Assert.Equal(("Watson was shot in Afghanistan; Holmes guessed it.", false), (stored!.Summary, stored.Enabled));
         Assert.Empty(chat.Errors);
+    }
+
+    /// <summary>Signs a new user in on the page with a new conversation with Sherlock Holmes open.</summary>
+    private async Task<(TestUser User, ConversationDto Conversation)> OpenNewConversationAsync(ChatPage chat)
+    {
+        var user = await Server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await chat.OpenSignedInAsync(user, $"/#/c/{conversation.Id}");
+        await Expect(chat.Greeting).ToBeVisibleAsync();
+        return (user, conversation);
     }
 }
