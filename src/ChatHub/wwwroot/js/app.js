@@ -8,6 +8,9 @@ import { ChatView } from "./chat.js";
 import { Picker } from "./picker.js";
 import { Characters } from "./characters.js";
 import { Sidebar } from "./sidebar.js";
+import { ConversationSearch } from "./conversation-search.js";
+import { ConversationFiles } from "./conversation-files.js";
+import { MemoryPanel } from "./memory.js";
 import { AccountLinks } from "./account-links.js";
 import { Settings } from "./settings.js";
 import { Admin } from "./admin.js";
@@ -30,6 +33,16 @@ const studio = new Characters({
 });
 picker.attach(studio);
 const sidebar = new Sidebar({ onDelete: deleteConversation, onRename: renameConversation });
+const search = new ConversationSearch();
+const openConversation = () => sidebar.find(chat.conversationId) ?? null;
+const memory = new MemoryPanel({ current: openConversation });
+const files = new ConversationFiles({
+  current: openConversation,
+  onImported: (conversation) => {
+    sidebar.add(conversation);
+    location.hash = `#/c/${conversation.id}`;
+  },
+});
 const accountLinks = new AccountLinks();
 const settings = new Settings({ onUserChanged: showUser });
 const admin = new Admin();
@@ -109,6 +122,7 @@ async function leave() {
   const leaving = hub;
   hub = null;
   chat.forget();
+  search.clear();
   picker.close();
   settings.close();
   admin.close();
@@ -149,6 +163,8 @@ async function route() {
   }
   settings.close();
   admin.close();
+  files.clearError();
+  memory.close();
   const id = CONVERSATION_ROUTE.exec(location.hash)?.[1];
   const conversation = id && (sidebar.find(id) ?? (await reloadConversations(id)));
   if (id && !conversation) {
