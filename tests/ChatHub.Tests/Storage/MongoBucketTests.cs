@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ChatHub.Chat;
 using ChatHub.Contracts;
 using ChatHub.Conversations;
@@ -6,7 +7,9 @@ using ChatHub.Storage.Mongo;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
+using MongoDB.Driver.Core.Events;
 
 namespace ChatHub.Tests.Storage;
 
@@ -51,6 +54,41 @@ public sealed class MongoBucketTests
         await AssertWithinBoundsAsync(raw, conversation, liveMessages: 10);
         Assert.Equal(17, (await raw.Live(conversation)).Buckets);
         await AssertWholeAsync(store, conversation, sent);
+    }
+
+    [Fact]
+    public async Task TheLatestPageReadsOneDocumentAndOlderReadsOnlyTheBucketsTheyNeedByIndex()
+    {
+        var sent = new ConcurrentQueue<BsonDocument>();
+        await using var host = await StoreHost.MongoAsync(liveMessages: 20,
+            client: s => s.ClusterConfigurator = c => c.Subscribe<CommandStartedEvent>(e => { if (e.CommandName == "find") sent.Enqueue(BsonSerializer.Deserialize<BsonDocument>(e.Command.ToBson())); }));
+        var store = host.Get<IConversationStore>();
+        var conversation = await CreateAsync(store);
+        var messages = await AppendManyAsync(store, conversation, 1000);
+
+        sent.Clear();
+        var latest = await store.GetMessagesAsync(conversation.Id, conversation.UserId, 10, null, Ct);
+        Assert.Equal(messages[^10..], latest?.Messages);
+        Assert.All(sent, find => Assert.Equal("conversations", find["find"].AsString));
+
+        sent.Clear();
+        var older = await store.GetMessagesAsync(conversation.Id, conversation.UserId, 10, messages[500].Id, Ct);
+        Assert.Equal(messages[490..500], older?.Messages);
+        AssertBucketReadsByIndex(sent, atMost: 4);
+
+        // The prompt's history: the last 100 of the branch, 80 of them in eight or nine buckets of 98.
+        sent.Clear();
+        var history = await store.GetPathAsync(conversation.Id, conversation.UserId, messages[^1].Id, 100, Ct);
+        Assert.Equal(messages[^100..], history?.Messages);
+        AssertBucketReadsByIndex(sent, atMost: 12);
+    }
+
+    /// <summary>Few bucket reads, each by one conversation's message id or parent (an index), never a scan of the conversation.</summary>
+    private static void AssertBucketReadsByIndex(IEnumerable<BsonDocument> finds, int atMost)
+    {
+        var buckets = finds.Where(f => f["find"].AsString == "conversation_messages").ToList();
+        Assert.InRange(buckets.Count, 1, atMost);
+        Assert.All(buckets, f => Assert.True(f["filter"].AsBsonDocument.Names.Intersect(["messages.id", "messages.parent_id"]).Any(), f["filter"].ToJson()));
     }
 
     [Fact]

@@ -60,7 +60,8 @@ public sealed class StoreHost : IAsyncDisposable
     /// <param name="liveMessages">
     /// <c>Chat:LiveMessages</c>: small by default, so that every contract test with more than a few messages also runs through buckets.
     /// </param>
-    public static Task<StoreHost> MongoAsync(int liveMessages = 10)
+    /// <param name="client">Changes the client's settings, e.g. to watch the commands it sends.</param>
+    public static Task<StoreHost> MongoAsync(int liveMessages = 10, Action<MongoClientSettings>? client = null)
     {
         var connectionString = Environment.GetEnvironmentVariable("CHATHUB_TEST_MONGODB");
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -77,6 +78,12 @@ public sealed class StoreHost : IAsyncDisposable
         url.DatabaseName = $"chathub_test_{Guid.NewGuid():N}";
 
         var services = new ServiceCollection().AddMongoStorage(url.ToString()).Configure<ChatSettings>(chat => chat.LiveMessages = liveMessages);
+        if (client is not null)
+        {
+            var settings = MongoClientSettings.FromUrl(url.ToMongoUrl());
+            client(settings);
+            services.AddSingleton<IMongoClient>(new MongoClient(settings));
+        }
         return OpenAsync(services, async provider =>
         {
             var database = provider.GetRequiredService<IMongoDatabase>();
