@@ -107,6 +107,30 @@ internal sealed partial class MessageBuckets(IMongoDatabase database, IOptions<C
         return found?.Messages.SingleOrDefault();
     }
 
+    /// <summary>The user's conversations with a bucket that holds every word somewhere (the text index, as on conversation documents).</summary>
+    public async Task<List<ObjectId>> ConversationsHoldingAsync(ObjectId userId, string textSearch, CancellationToken cancellationToken)
+    {
+        var found = await _buckets.Find(Filter.Eq(b => b.UserId, userId) & Filter.Text(textSearch))
+            .Project(b => b.ConversationId).ToListAsync(cancellationToken);
+        return [.. found.Distinct()];
+    }
+
+    /// <summary>The latest message in a committed bucket that holds every word, or null: the buckets the index finds, newest first.</summary>
+    public async Task<MessageDocument?> LatestHoldingAsync(
+        ObjectId userId, ObjectId conversationId, int committed, IReadOnlyList<string> words, string textSearch, CancellationToken cancellationToken)
+    {
+        using var cursor = await _buckets.Find(Filter.Eq(b => b.UserId, userId) & Filter.Text(textSearch) & Committed(conversationId, committed))
+            .SortByDescending(b => b.Number).ToCursorAsync(cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+        {
+            foreach (var bucket in cursor.Current)
+            {
+                if (MongoConversationStore.LatestHolding(bucket.Messages, words) is var hit and >= 0) return bucket.Messages[hit];
+            }
+        }
+        return null;
+    }
+
     /// <summary>True when a bucket, committed or not, holds a message with this client message id (a roll-over not committed yet still has it live too).</summary>
     public Task<bool> HoldClientMessageAsync(ObjectId conversationId, string clientMessageId, CancellationToken cancellationToken) =>
         _buckets.Find(Filter.Eq(b => b.ConversationId, conversationId) & Filter.Eq("messages.client_message_id", clientMessageId)).Limit(1).AnyAsync(cancellationToken);

@@ -89,17 +89,27 @@ internal sealed class MongoConversationStore(IMongoDatabase database, MessageBuc
             return new ConversationListPage([], null);
         }
 
-        var found = query.Words.Count == 0
-            ? await ListLeavesAsync(ListFilter(ownerId, query), query.Limit + 1, cancellationToken)
-            : await SearchAsync(ListFilter(ownerId, query), query, cancellationToken);
-        return ConversationListPage.Of(found, query.Limit);
+        if (query.Words.Count == 0)
+        {
+            return ConversationListPage.Of(await ListLeavesAsync(ListFilter(ownerId, query), query.Limit + 1, cancellationToken), query.Limit);
+        }
+
+        var olderHits = await buckets.ConversationsHoldingAsync(ownerId, TextSearch(query.Words), cancellationToken);
+        return ConversationListPage.Of(await SearchAsync(ListFilter(ownerId, query, olderHits), query, cancellationToken), query.Limit);
     }
 
-    /// <summary>The user's conversations after the cursor; with words, the text index narrows them to those that hold every word somewhere.</summary>
-    internal static FilterDefinition<ConversationDocument> ListFilter(ObjectId ownerId, ConversationListQuery query)
+    /// <summary>
+    /// The user's conversations after the cursor; with words, the text index narrows them to those that hold every word somewhere in
+    /// their document, or to <paramref name="olderHits"/>, whose buckets do.
+    /// </summary>
+    internal static FilterDefinition<ConversationDocument> ListFilter(ObjectId ownerId, ConversationListQuery query, IReadOnlyCollection<ObjectId>? olderHits = null)
     {
         var filter = Filter.Eq(d => d.UserId, ownerId);
-        if (query.Words.Count > 0) filter &= Filter.Text(TextSearch(query.Words));
+        if (query.Words.Count > 0)
+        {
+            var text = Filter.Text(TextSearch(query.Words));
+            filter &= olderHits is { Count: > 0 } ? text | Filter.In(d => d.Id, olderHits) : text;
+        }
         if (query.After is { } after && ObjectId.TryParse(after.Id, out var afterId))
         {
             var at = DateTimeOffset.FromUnixTimeMilliseconds(after.Key);
@@ -147,7 +157,10 @@ internal sealed class MongoConversationStore(IMongoDatabase database, MessageBuc
         {
             foreach (var d in cursor.Current)
             {
-                if (Found(d, query.Words) is not { } found) continue;
+                var older = LatestHolding(d.Messages, query.Words) < 0 && d.Buckets > 0
+                    ? await buckets.LatestHoldingAsync(d.UserId, d.Id, d.Buckets, query.Words, TextSearch(query.Words), cancellationToken)
+                    : null;
+                if (Found(d, query.Words, older) is not { } found) continue;
                 listed.Add(found.Leaf is null && d.LeafId is { } leafId
                     ? found with { Leaf = (await FindAsync(Filter.Eq(x => x.Id, d.Id), "id", leafId, cancellationToken))?.ToStoredMessage() }
                     : found);
@@ -158,20 +171,26 @@ internal sealed class MongoConversationStore(IMongoDatabase database, MessageBuc
     }
 
     /// <summary>
-    /// A conversation the text index found, with its latest live message that holds every word (or its title when none does), and
-    /// its leaf when that is live; null when the words are only spread over several messages (the index matches the document as a whole).
+    /// A conversation the text index found, with its latest live message that holds every word (else <paramref name="older"/>, the
+    /// latest such in its buckets, else its title when that does), and its leaf when that is live; null when the words are only
+    /// spread over several messages (the index matches the document as a whole).
     /// </summary>
-    internal static ListedConversation? Found(ConversationDocument d, IReadOnlyList<string> words)
+    internal static ListedConversation? Found(ConversationDocument d, IReadOnlyList<string> words, MessageDocument? older = null)
     {
         var tree = MessageTree.Of(d);
-        var hit = Enumerable.Range(0, d.Messages.Count).Reverse().FirstOrDefault(i => ConversationSearch.HoldsAll(words, d.Messages[i].Message), -1);
+        var hit = LatestHolding(d.Messages, words);
         FoundText? match = hit >= 0 ? new FoundText(tree.IdAt(hit), d.Messages[hit].Message)
+            : older is not null ? new FoundText(older.Id.ToString(), older.Message)
             : ConversationSearch.HoldsAll(words, d.Title) ? new FoundText(null, d.Title!)
             : null;
         if (match is null) return null;
         var leaf = tree.IndexOf(tree.LeafId) is { } at ? d.Messages[at].ToStoredMessage(tree.ParentAt(at)) : null;
         return new ListedConversation(d.ToConversation(tree.LeafId), leaf, match);
     }
+
+    /// <summary>The index of the latest message that holds every word, or −1.</summary>
+    internal static int LatestHolding(List<MessageDocument> messages, IReadOnlyList<string> words) =>
+        messages.FindLastIndex(m => ConversationSearch.HoldsAll(words, m.Message));
 
     public async Task<IReadOnlyList<StoredMessage>?> GetAllMessagesAsync(string conversationId, string userId, CancellationToken cancellationToken)
     {

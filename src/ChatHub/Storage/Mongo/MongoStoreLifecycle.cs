@@ -43,6 +43,8 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
         new(Builders<BucketDocument>.IndexKeys.Ascending(b => b.ConversationId).Ascending("messages.id")),
         new(Builders<BucketDocument>.IndexKeys.Ascending(b => b.ConversationId).Ascending("messages.parent_id")),
         new(Builders<BucketDocument>.IndexKeys.Ascending(b => b.ConversationId).Ascending("messages.client_message_id")),
+        new(Builders<BucketDocument>.IndexKeys.Ascending(b => b.UserId).Text("messages.message"),
+            new CreateIndexOptions { Name = "conversation_messages_search", DefaultLanguage = "none" }),
     ];
 
     internal static readonly CreateIndexModel<CharacterDocument> CharactersByOwner = new(
