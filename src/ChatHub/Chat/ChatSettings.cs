@@ -36,5 +36,12 @@ public sealed class ChatSettings
     [Range(16 * 1024, 64 * 1024 * 1024)]
     public int ConnectionQueueBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// How many recent messages the MongoDB conversation document keeps; past that the oldest half moves to a
+    /// <c>conversation_messages</c> bucket (see docs/data-model.md). SQLite stores rows and ignores it.
+    /// </summary>
+    [Range(10, 2000)]
+    public int LiveMessages { get; set; } = 200;
+
     public const int MaxClientMessageIdChars = 100;
 }

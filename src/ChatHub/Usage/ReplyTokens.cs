@@ -22,9 +22,11 @@ public sealed class ReplyTokens
     public void Observe(ChatResponseUpdate update, long now)
     {
         if (_firstText == 0 && update.Text.Length > 0) _firstText = now;
-        foreach (var content in update.Contents)
+        // By index: a foreach over the IList would box its enumerator for every piece of the reply.
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            if (content is UsageContent usage) _reported = usage.Details;
+            if (contents[i] is UsageContent usage) _reported = usage.Details;
         }
     }
 

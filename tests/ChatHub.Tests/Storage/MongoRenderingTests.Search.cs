@@ -47,6 +47,38 @@ public sealed partial class MongoRenderingTests
     }
 
     [Fact]
+    public void OlderMessagesAreSearchedByTheBucketsTextIndexUnderTheUsersId()
+    {
+        var index = MongoStoreLifecycle.BucketIndexes.Single(i => i.Options?.Name == "conversation_messages_search");
+
+        Assert.Equal(new BsonDocument { { "user_id", 1 }, { "messages.message", "text" } }, Render(index.Keys));
+        Assert.Equal("none", index.Options.DefaultLanguage);
+    }
+
+    [Fact]
+    public void ASearchAlsoFindsTheConversationsWhoseBucketsHoldTheWords()
+    {
+        var (userId, olderHit) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
+        var query = new ConversationListQuery(userId.ToString(), SearchWords.Of("Gotham"), null, 20);
+
+        var filter = Render(MongoConversationStore.ListFilter(userId, query, [olderHit]));
+
+        Assert.Equal(
+            new BsonDocument
+            {
+                { "user_id", userId },
+                {
+                    "$or", new BsonArray
+                    {
+                        new BsonDocument("$text", new BsonDocument("$search", "\"gotham\"")),
+                        new BsonDocument("_id", new BsonDocument("$in", new BsonArray { olderHit })),
+                    }
+                },
+            },
+            filter);
+    }
+
+    [Fact]
     public void AListWithoutWordsIsTheUsersConversationsOnly()
     {
         var userId = ObjectId.GenerateNewId();

@@ -26,8 +26,10 @@ public sealed partial class MongoRenderingTests
         var (messageId, replyId, parentId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
         var message = new StoredMessage(messageId.ToString(), "user", "Hello, Batman!", At, ClientMessageId: "c-1", ReplyId: replyId.ToString(), ParentId: parentId.ToString());
 
-        var filter = Render(MongoConversationStore.AppendUserMessageFilter(conversationId, userId, "c-1", parentId));
-        var update = Render(MongoConversationStore.AppendUpdate(MessageDocument.From(message)));
+        var document = MessageDocument.From(message);
+        var filter = Render(MongoConversationStore.AppendFilter(MongoConversationStore.OwnerFilter(conversationId, userId), document, 100)
+            & MongoConversationStore.ParentThere(parentId));
+        var update = Render(MongoConversationStore.AppendUpdate(document, 100));
 
         Assert.Equal(
             new BsonDocument
@@ -35,6 +37,7 @@ public sealed partial class MongoRenderingTests
                 { "_id", conversationId },
                 { "user_id", userId },
                 { "messages.client_message_id", new BsonDocument("$ne", "c-1") },
+                { "live_bytes", new BsonDocument("$lte", MessageBuckets.LiveBytesLimit - 100) },
                 { "messages.id", parentId },
             },
             filter);
@@ -55,6 +58,7 @@ public sealed partial class MongoRenderingTests
                 },
                 { "$set", new BsonDocument { { "leaf_id", messageId }, { "awaiting_reply_id", replyId } } },
                 { "$max", new BsonDocument("updated_at", AtBson) },
+                { "$inc", new BsonDocument { { "live_count", 1 }, { "live_bytes", 100L } } },
             },
             update);
     }
@@ -66,14 +70,17 @@ public sealed partial class MongoRenderingTests
         var (replyId, userMessageId) = (ObjectId.GenerateNewId(), ObjectId.GenerateNewId());
         var reply = new StoredMessage(replyId.ToString(), "ai", "I am vengeance.", At, InReplyTo: userMessageId.ToString(), Status: "complete", ParentId: userMessageId.ToString());
 
-        var filter = Render(MongoConversationStore.AppendReplyFilter(conversationId, replyId, userMessageId));
-        var update = Render(MongoConversationStore.AppendUpdate(MessageDocument.From(reply)));
+        var document = MessageDocument.From(reply);
+        var filter = Render(MongoConversationStore.AppendFilter(Builders<ConversationDocument>.Filter.Eq(d => d.Id, conversationId), document, 100)
+            & MongoConversationStore.ParentThere(userMessageId));
+        var update = Render(MongoConversationStore.AppendUpdate(document, 100));
 
         Assert.Equal(
             new BsonDocument("$and", new BsonArray
             {
                 new BsonDocument("_id", conversationId),
                 new BsonDocument("messages.id", new BsonDocument("$ne", replyId)),
+                new BsonDocument("live_bytes", new BsonDocument("$lte", MessageBuckets.LiveBytesLimit - 100)),
                 new BsonDocument("messages.id", userMessageId),
             }),
             filter);
@@ -94,6 +101,7 @@ public sealed partial class MongoRenderingTests
                 },
                 { "$set", new BsonDocument("leaf_id", replyId) },
                 { "$max", new BsonDocument("updated_at", AtBson) },
+                { "$inc", new BsonDocument { { "live_count", 1 }, { "live_bytes", 100L } } },
                 { "$unset", new BsonDocument("awaiting_reply_id", 1) },
             },
             update);
@@ -114,7 +122,9 @@ public sealed partial class MongoRenderingTests
     {
         var projection = Render(MongoConversationStore.TreeOnly);
 
-        Assert.Equal(new BsonDocument { { "leaf_id", 1 }, { "messages.id", 1 }, { "messages.parent_id", 1 }, { "messages.root", 1 } }, projection);
+        Assert.Equal(
+            new BsonDocument { { "leaf_id", 1 }, { "buckets", 1 }, { "edits", 1 }, { "messages.id", 1 }, { "messages.parent_id", 1 }, { "messages.root", 1 } },
+            projection);
     }
 
     [Fact]

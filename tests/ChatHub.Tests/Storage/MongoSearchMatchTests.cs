@@ -34,6 +34,18 @@ public sealed class MongoSearchMatchTests
         Assert.Null(MongoConversationStore.Found(document, ["signals"]));
     }
 
+    [Fact]
+    public void AnOlderMessageFromABucketMatchesBeforeTheTitleButAfterALiveOne()
+    {
+        var older = Message("user", "The bat signal, years ago.");
+        var quiet = Document(title: "Bat signal nights", leaf: null, Message("user", "Nothing here."));
+        var live = Message("ai", "The bat signal, now.");
+        var loud = Document(title: null, leaf: null, live);
+
+        Assert.Equal(new FoundText(older.Id.ToString(), older.Message), MongoConversationStore.Found(quiet, ["bat", "signal"], older)?.Match);
+        Assert.Equal(new FoundText(live.Id.ToString(), live.Message), MongoConversationStore.Found(loud, ["bat", "signal"], older)?.Match);
+    }
+
     private static MessageDocument Message(string sender, string text) => new() { Id = ObjectId.GenerateNewId(), Sender = sender, Message = text, Timestamp = At };
 
     private static ConversationDocument Document(string? title, ObjectId? leaf, params MessageDocument[] messages) => new()

@@ -1,5 +1,6 @@
 using ChatHub.Accounts;
 using ChatHub.Characters;
+using ChatHub.Chat;
 using ChatHub.Conversations;
 using ChatHub.Storage;
 using ChatHub.Storage.Mongo;
@@ -56,7 +57,11 @@ public sealed class StoreHost : IAsyncDisposable
     }
 
     /// <summary>A fresh database on the server CHATHUB_TEST_MONGODB names; the test is skipped when it is unset.</summary>
-    public static Task<StoreHost> MongoAsync()
+    /// <param name="liveMessages">
+    /// <c>Chat:LiveMessages</c>: small by default, so that every contract test with more than a few messages also runs through buckets.
+    /// </param>
+    /// <param name="client">Changes the client's settings, e.g. to watch the commands it sends.</param>
+    public static Task<StoreHost> MongoAsync(int liveMessages = 10, Action<MongoClientSettings>? client = null)
     {
         var connectionString = Environment.GetEnvironmentVariable("CHATHUB_TEST_MONGODB");
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -72,7 +77,14 @@ public sealed class StoreHost : IAsyncDisposable
         }
         url.DatabaseName = $"chathub_test_{Guid.NewGuid():N}";
 
-        return OpenAsync(new ServiceCollection().AddMongoStorage(url.ToString()), async provider =>
+        var services = new ServiceCollection().AddMongoStorage(url.ToString()).Configure<ChatSettings>(chat => chat.LiveMessages = liveMessages);
+        if (client is not null)
+        {
+            var settings = MongoClientSettings.FromUrl(url.ToMongoUrl());
+            client(settings);
+            services.AddSingleton<IMongoClient>(new MongoClient(settings));
+        }
+        return OpenAsync(services, async provider =>
         {
             var database = provider.GetRequiredService<IMongoDatabase>();
             await database.Client.DropDatabaseAsync(database.DatabaseNamespace.DatabaseName);

@@ -42,9 +42,34 @@ internal sealed class ConversationDocument
     [BsonElement("memory"), BsonIgnoreIfNull]
     public MemoryDocument? Memory { get; set; }
 
-    /// <summary>Empty, not absent, when a read projected the messages away.</summary>
+    /// <summary>
+    /// The recent messages (the live ones); older ones are in <see cref="Buckets"/> bucket documents (<see cref="BucketDocument"/>).
+    /// Empty, not absent, when a read projected the messages away.
+    /// </summary>
     [BsonElement("messages")]
     public List<MessageDocument> Messages { get; set; } = [];
+
+    /// <summary>
+    /// How many <c>conversation_messages</c> buckets hold the older messages: numbers 0 to this − 1. A bucket numbered this is a
+    /// roll-over not committed yet (or cut short), which no read looks at.
+    /// </summary>
+    [BsonElement("buckets"), BsonIgnoreIfDefault]
+    public int Buckets { get; set; }
+
+    /// <summary>Goes up with every change to or delete of a stored message here, so a roll-over that read the messages before commits nothing.</summary>
+    [BsonElement("edits"), BsonIgnoreIfDefault]
+    public long Edits { get; set; }
+
+    /// <summary>How many messages <see cref="Messages"/> holds; absent in documents written before buckets (their first append counts them).</summary>
+    [BsonElement("live_count"), BsonIgnoreIfNull]
+    public int? LiveCount { get; set; }
+
+    /// <summary>
+    /// The BSON bytes of <see cref="Messages"/>, never less than the truth (a change adds its new text and takes nothing off until the
+    /// next roll-over measures again); absent in documents written before buckets.
+    /// </summary>
+    [BsonElement("live_bytes"), BsonIgnoreIfNull]
+    public long? LiveBytes { get; set; }
 
     public static ConversationDocument From(Conversation conversation, IReadOnlyList<StoredMessage> opening) => new()
     {

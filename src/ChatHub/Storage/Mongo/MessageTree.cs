@@ -19,10 +19,9 @@ internal sealed class MessageTree
     private readonly Dictionary<string, List<int>> _children = [];
     private readonly List<int> _roots = [];
 
-    private MessageTree(TreeDocument document)
+    private MessageTree(ObjectId? leafId, IReadOnlyList<TreeNode> nodes)
     {
-        var nodes = document.Messages;
-        _ids = nodes.ConvertAll(n => n.Id.ToString());
+        _ids = nodes.Select(n => n.Id.ToString()).ToList();
         _parents = nodes.Select((n, i) => n.ParentId?.ToString() ?? (n.Root || i == 0 ? null : _ids[i - 1])).ToList();
         _index = _ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
         for (var i = 0; i < _ids.Count; i++)
@@ -30,18 +29,17 @@ internal sealed class MessageTree
             if (_parents[i] is { } parent) Children(parent).Add(i);
             else _roots.Add(i);
         }
-        StoredLeafId = document.LeafId?.ToString();
+        StoredLeafId = leafId?.ToString();
         LeafId = StoredLeafId ?? _ids.LastOrDefault();
     }
 
-    public static MessageTree Of(TreeDocument document) => new(document);
+    public static MessageTree Of(TreeDocument document) => new(document.LeafId, document.Messages);
 
-    /// <summary>The tree of a conversation read whole.</summary>
-    public static MessageTree Of(ConversationDocument document) => new(new TreeDocument
-    {
-        LeafId = document.LeafId,
-        Messages = document.Messages.ConvertAll(m => new TreeNode { Id = m.Id, ParentId = m.ParentId, Root = m.Root }),
-    });
+    /// <summary>The tree of the messages given, in the order written: a conversation read whole, or the part of it a read loaded (<see cref="ConversationWindow"/>).</summary>
+    public static MessageTree Of(ObjectId? leafId, IReadOnlyList<TreeNode> nodes) => new(leafId, nodes);
+
+    /// <summary>The tree of a conversation document's live messages.</summary>
+    public static MessageTree Of(ConversationDocument document) => new(document.LeafId, document.Messages.ConvertAll(TreeNode.Of));
 
     public int Count => _ids.Count;
 
@@ -114,6 +112,12 @@ internal sealed class TreeDocument
 
     [BsonElement("messages")]
     public List<TreeNode> Messages { get; set; } = [];
+
+    [BsonElement("buckets"), BsonIgnoreIfDefault]
+    public int Buckets { get; set; }
+
+    [BsonElement("edits"), BsonIgnoreIfDefault]
+    public long Edits { get; set; }
 }
 
 [BsonNoId, BsonIgnoreExtraElements]
@@ -127,4 +131,6 @@ internal sealed class TreeNode
 
     [BsonElement("root"), BsonIgnoreIfDefault]
     public bool Root { get; set; }
+
+    public static TreeNode Of(MessageDocument message) => new() { Id = message.Id, ParentId = message.ParentId, Root = message.Root };
 }

@@ -20,6 +20,10 @@ internal static class MongoCollections
     public static IMongoCollection<ConversationDocument> Conversations(this IMongoDatabase database) =>
         database.GetCollection<ConversationDocument>("conversations");
 
+    /// <summary>The buckets of older messages that a conversation document rolled over (<see cref="MessageBuckets"/>).</summary>
+    public static IMongoCollection<BucketDocument> ConversationMessages(this IMongoDatabase database) =>
+        database.GetCollection<BucketDocument>("conversation_messages");
+
     public static IMongoCollection<RefreshTokenDocument> RefreshTokens(this IMongoDatabase database) =>
         database.GetCollection<RefreshTokenDocument>("refresh_tokens");
 

@@ -4,6 +4,7 @@ using ChatHub.Accounts.OAuth;
 using ChatHub.Accounts.Sessions;
 using ChatHub.Accounts.TwoFactor;
 using ChatHub.Characters;
+using ChatHub.Chat;
 using ChatHub.Conversations;
 using ChatHub.Usage;
 using MongoDB.Driver;
@@ -23,6 +24,9 @@ public static class MongoStorageExtensions
         services.AddSingleton<IOAuthAccountStore, MongoOAuthAccountStore>();
         services.AddSingleton<IOAuthLoginCodeStore, MongoOAuthLoginCodeStore>();
         services.AddSingleton<ICharacterStore, MongoCharacterStore>();
+        services.AddOptions<ChatSettings>();
+        services.AddLogging();
+        services.AddSingleton<MessageBuckets>();
         services.AddSingleton<IConversationStore, MongoConversationStore>();
         services.AddSingleton<ITwoFactorStore, MongoTwoFactorStore>();
         services.AddSingleton<IMailOutbox, MongoMailOutbox>();

@@ -33,6 +33,20 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
         new CreateIndexOptions { Name = "conversations_search", DefaultLanguage = "none" });
 
     /// <summary>Serves counting a user's characters (the quota) and "my characters".</summary>
+    /// <summary>
+    /// A conversation's buckets: one per number (two roll-overs at once write the same one), and each message found by index by its
+    /// id, its parent (its alternatives) and its client message id (a retry), never by reading the conversation whole.
+    /// </summary>
+    internal static readonly CreateIndexModel<BucketDocument>[] BucketIndexes =
+    [
+        new(Builders<BucketDocument>.IndexKeys.Ascending(b => b.ConversationId).Ascending(b => b.Number), new CreateIndexOptions { Unique = true }),
+        new(Builders<BucketDocument>.IndexKeys.Ascending(b => b.ConversationId).Ascending("messages.id")),
+        new(Builders<BucketDocument>.IndexKeys.Ascending(b => b.ConversationId).Ascending("messages.parent_id")),
+        new(Builders<BucketDocument>.IndexKeys.Ascending(b => b.ConversationId).Ascending("messages.client_message_id")),
+        new(Builders<BucketDocument>.IndexKeys.Ascending(b => b.UserId).Text("messages.message"),
+            new CreateIndexOptions { Name = "conversation_messages_search", DefaultLanguage = "none" }),
+    ];
+
     internal static readonly CreateIndexModel<CharacterDocument> CharactersByOwner = new(
         Builders<CharacterDocument>.IndexKeys.Ascending(d => d.OwnerId).Ascending(d => d.DeletedAt));
 
@@ -114,6 +128,7 @@ internal sealed class MongoStoreLifecycle(IMongoDatabase database) : IStoreLifec
         await database.Characters().Indexes.CreateManyAsync(
             [CharactersByOwner, CharactersPopular, CharactersNewest, CharactersBySearchWord, CharactersByTag], cancellationToken);
         await database.Conversations().Indexes.CreateManyAsync([ConversationsByUser, ConversationsByWord], cancellationToken);
+        await database.ConversationMessages().Indexes.CreateManyAsync(BucketIndexes, cancellationToken);
         await database.RefreshTokens().Indexes.CreateManyAsync(
             [UniqueTokenHash, RefreshTokensExpire, RefreshTokensByFamily, RefreshTokensByUser], cancellationToken);
         await database.OAuthAccounts().Indexes.CreateManyAsync([UniqueProviderAccount, UniqueUserProvider], cancellationToken);
