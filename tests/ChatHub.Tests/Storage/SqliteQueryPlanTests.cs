@@ -19,6 +19,7 @@ public sealed partial class SqliteQueryPlanTests
     private const string SiblingsBefore = "SEARCH s USING COVERING INDEX messages_by_parent (conversation_id=? AND parent_id=? AND position<?)";
     private const string Siblings = "SEARCH s USING COVERING INDEX messages_by_parent (conversation_id=? AND parent_id=?)";
     private const string ConversationById = "SEARCH conversations USING INDEX sqlite_autoindex_conversations_1 (id=?)";
+    private const string ConversationExists = "SEARCH conversations EXISTS USING INDEX sqlite_autoindex_conversations_1 (id=?)";
 
     // MAX(position) over the primary key's (conversation_id, position): SQLite's min/max optimization reads the last entry
     // of the conversation's range only, so this search by conversation alone costs one probe.
@@ -32,17 +33,17 @@ public sealed partial class SqliteQueryPlanTests
         ["latest page"] = new(SqliteConversationStore.LatestPageSql, [ById, SiblingsBefore, Siblings,
             "SEARCH messages USING INDEX messages_by_id (conversation_id=? AND id=?)", ConversationById]),
         ["older page"] = new(SqliteConversationStore.OlderPageSql, [ById, SiblingsBefore, Siblings,
-            "SEARCH messages USING COVERING INDEX messages_by_id (conversation_id=? AND id=?)"]),
+            "SEARCH messages USING INDEX messages_by_id (conversation_id=? AND id=?)"]),
         ["prompt's branch"] = new(SqliteConversationStore.PathThroughSql, [ById, SiblingsBefore, Siblings]),
-        ["one message and its place"] = new(SqliteConversationStore.MessageSql, [ById, SiblingsBefore, Siblings, ConversationById]),
+        ["one message and its place"] = new(SqliteConversationStore.MessageSql, [ById, SiblingsBefore, Siblings, ConversationExists]),
         ["alternatives"] = new(SqliteConversationStore.SiblingsSql, [
             "SEARCH o USING INDEX messages_by_id (conversation_id=? AND id=?)",
             "SEARCH m USING INDEX messages_by_parent (conversation_id=? AND parent_id=?)"]),
         ["message by client id"] = new(SqliteConversationStore.ByClientMessageIdSql, [
-            "SEARCH messages USING INDEX messages_by_client_id (conversation_id=? AND client_message_id=?)", ConversationById]),
+            "SEARCH messages USING INDEX messages_by_client_id (conversation_id=? AND client_message_id=?)", ConversationExists]),
         ["conversation, its leaf and awaited reply"] = new(SqliteConversationStore.ConversationSql, [ConversationById]),
         ["append"] = new(SqliteAppendBatcher.InsertSql, [
-            "SEARCH messages USING COVERING INDEX messages_by_id (conversation_id=? AND id=?)", ConversationById, $"SEARCH messages {LastPosition}"],
+            "SEARCH messages USING COVERING INDEX messages_by_id (conversation_id=? AND id=?)", ConversationExists, $"SEARCH messages {LastPosition}"],
             OneRow: [$"SEARCH messages {LastPosition}"]),
         ["append's conversation update"] = new(SqliteAppendBatcher.TouchSql, [ConversationById]),
         ["unanswered messages at start-up"] = new(SqliteConversationStore.UnansweredSql, [
@@ -52,7 +53,7 @@ public sealed partial class SqliteQueryPlanTests
             OneRow: [$"SEARCH l {LastPosition}"]),
         ["search"] = new(SqliteConversationStore.SearchSql, [
             "SEARCH m USING INDEX messages_by_id (conversation_id=? AND id=?) LEFT-JOIN",
-            "SEARCH c USING INDEX sqlite_autoindex_conversations_1 (id=?)",
+            "SEARCH c USING INDEX conversations_by_user (user_id=?)",
             "SEARCH l USING INDEX messages_by_id (conversation_id=? AND id=?) LEFT-JOIN"]),
         ["conversation list"] = new(SqliteConversationStore.ListSql, [
             "SEARCH c USING INDEX conversations_by_user (user_id=?)",

@@ -354,6 +354,8 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
     /// <summary>
     /// The path from the root to the message whose id <paramref name="end"/> selects, climbing at most <c>$limit</c> parents
     /// (each one indexed probe, however long the conversation): one more than asked for tells whether the branch goes on.
+    /// CROSS JOIN keeps the climbed ids as the outer loop: left to itself, SQLite's planner walks every message of the
+    /// conversation and looks each up among them (measured: the page took 80 times longer at 50,000 messages than at 10).
     /// </summary>
     private static string PathSql(string end) => $"""
         WITH RECURSIVE up(id, parent_id, depth) AS (
@@ -362,7 +364,7 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
             SELECT m.id, m.parent_id, up.depth + 1 FROM up JOIN messages m ON m.conversation_id = $conversation AND m.id = up.parent_id
             WHERE up.depth < $limit
         )
-        SELECT {Prefixed("m")}, {PlaceColumns} FROM up JOIN messages m ON m.conversation_id = $conversation AND m.id = up.id
+        SELECT {Prefixed("m")}, {PlaceColumns} FROM up CROSS JOIN messages m ON m.conversation_id = $conversation AND m.id = up.id
         ORDER BY up.depth DESC
         """;
 
