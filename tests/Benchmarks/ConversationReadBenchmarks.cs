@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
 using ChatHub.Conversations;
 using ChatHub.Llm;
 
@@ -10,8 +12,16 @@ namespace ChatHub.Benchmarks;
 /// sealed: BenchmarkDotNet derives its runner from this class.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(Percentiles))]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 20)]
 public class ConversationReadBenchmarks
 {
+    /// <summary>The median and 95th percentile of the iterations' means, beside BenchmarkDotNet's usual columns.</summary>
+    private sealed class Percentiles : ManualConfig
+    {
+        public Percentiles() => AddColumn(StatisticColumn.P50, StatisticColumn.P95);
+    }
+
     private ConversationStoreFile _file = null!;
     private SeededConversation _conversation = null!;
 

@@ -156,8 +156,8 @@ public sealed class ConversationStoreFile : IAsyncDisposable
     }
 
     /// <summary>What a client opening the conversation reads: the last page of its active branch.</summary>
-    public async Task<MessageSlice> LatestPageAsync(SeededConversation conversation) =>
-        await Conversations.GetMessagesAsync(conversation.Id, UserId, PageSize, null, CancellationToken.None)
+    public async Task<MessageSlice> LatestPageAsync(SeededConversation conversation, int limit = PageSize) =>
+        await Conversations.GetMessagesAsync(conversation.Id, UserId, limit, null, CancellationToken.None)
         ?? throw new InvalidOperationException("The conversation is gone.");
 
     /// <summary>
