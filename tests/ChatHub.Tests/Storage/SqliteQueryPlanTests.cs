@@ -46,6 +46,8 @@ public sealed partial class SqliteQueryPlanTests
             "SEARCH messages USING COVERING INDEX messages_by_id (conversation_id=? AND id=?)", ConversationExists, $"SEARCH messages {LastPosition}"],
             OneRow: [$"SEARCH messages {LastPosition}"]),
         ["append's conversation update"] = new(SqliteAppendBatcher.TouchSql, [ConversationById]),
+        ["edit or continued reply"] = new(SqliteConversationStore.ChangeSql, [
+            "SEARCH messages USING INDEX messages_by_id (conversation_id=? AND id=?)", ConversationById]),
         ["unanswered messages at start-up"] = new(SqliteConversationStore.UnansweredSql, [
             "SEARCH c USING INDEX conversations_awaiting (awaiting_reply_id>?)",
             "SEARCH m USING INDEX sqlite_autoindex_messages_1 (conversation_id=? AND position=?)",

@@ -85,6 +85,13 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
           AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.conversation_id = c.id AND r.id = c.awaiting_reply_id)
         """;
 
+    /// <summary>An edit, or a continued reply's new text.</summary>
+    internal const string ChangeSql = """
+        UPDATE messages SET message = $text, edited = (edited OR $edited), status = COALESCE($status, status), request_id = COALESCE($request, request_id)
+        WHERE conversation_id = $conversation AND id = $id
+          AND EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND user_id = $user)
+        """;
+
     internal static readonly string ListSql = ListPageSql(search: false);
 
     internal static readonly string SearchSql = ListPageSql(search: true);
@@ -126,8 +133,6 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
 
     public async Task<ConversationListPage> ListPageAsync(ConversationListQuery query, CancellationToken cancellationToken)
     {
-        // A search reads conversation_search (kept by triggers, see SqliteDatabase): the rows of the user's that hold every
-        // word, and of each conversation the latest message among them (its title's row has no message, so comes last).
         var search = query.Words.Count > 0;
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var command = connection.Command(search ? SearchSql : ListSql,
@@ -146,6 +151,10 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         return ConversationListPage.Of(list, query.Limit);
     }
 
+    /// <summary>
+    /// A search reads conversation_search (kept by triggers, see SqliteDatabase): the rows of the user's that hold every
+    /// word, and of each conversation the latest message among them (its title's row has no message, so comes last).
+    /// </summary>
     private static string ListPageSql(bool search)
     {
         var found = search
@@ -239,12 +248,7 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         using var turn = await db.WriterAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = connection.Command(
-            """
-            UPDATE messages SET message = $text, edited = (edited OR $edited), status = COALESCE($status, status), request_id = COALESCE($request, request_id)
-            WHERE conversation_id = $conversation AND id = $id
-              AND EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND user_id = $user)
-            """,
+        await using var command = connection.Command(ChangeSql,
             ("$conversation", conversationId), ("$user", userId), ("$id", change.MessageId), ("$text", change.Text), ("$edited", change.Edited),
             ("$status", change.Status), ("$request", change.RequestId));
         command.Transaction = transaction;
