@@ -16,6 +16,23 @@ public sealed class SqliteAppendBatcher : IDisposable
 {
     private const int MaxBatch = 64;
 
+    /// <summary>
+    /// The next position is the greatest plus one: MAX over the primary key's (conversation_id, position) reads the last
+    /// entry of the conversation's range, one probe however long it is.
+    /// </summary>
+    internal const string InsertSql = $"""
+        INSERT INTO messages (conversation_id, position, {SqliteConversationStore.MessageColumns})
+        SELECT $conversation, COALESCE((SELECT MAX(position) FROM messages WHERE conversation_id = $conversation), -1) + 1,
+               {SqliteConversationStore.MessageValues}
+        WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND ($user IS NULL OR user_id = $user))
+          AND ($parent IS NULL OR EXISTS (SELECT 1 FROM messages WHERE conversation_id = $conversation AND id = $parent))
+        ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>A user message that asks for a reply marks the conversation as awaiting it; a reply clears the mark.</summary>
+    internal const string TouchSql =
+        "UPDATE conversations SET updated_at = MAX(updated_at, $timestamp), leaf_id = $id, awaiting_reply_id = $awaiting WHERE id = $conversation";
+
     private readonly SqliteDatabase _db;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -66,18 +83,8 @@ public sealed class SqliteAppendBatcher : IDisposable
         using var connection = _db.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
         using var transaction = connection.BeginTransaction(deferred: false);
         // Two statements, prepared once for the whole batch.
-        using var insert = connection.Command(
-            $"""
-            INSERT INTO messages (conversation_id, position, {SqliteConversationStore.MessageColumns})
-            SELECT $conversation, COALESCE((SELECT MAX(position) FROM messages WHERE conversation_id = $conversation), -1) + 1,
-                   {SqliteConversationStore.MessageValues}
-            WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND ($user IS NULL OR user_id = $user))
-              AND ($parent IS NULL OR EXISTS (SELECT 1 FROM messages WHERE conversation_id = $conversation AND id = $parent))
-            ON CONFLICT DO NOTHING
-            """);
-        // A user message that asks for a reply marks the conversation as awaiting it; a reply clears the mark.
-        using var touch = connection.Command(
-            "UPDATE conversations SET updated_at = MAX(updated_at, $timestamp), leaf_id = $id, awaiting_reply_id = $awaiting WHERE id = $conversation");
+        using var insert = connection.Command(InsertSql);
+        using var touch = connection.Command(TouchSql);
         insert.Transaction = touch.Transaction = transaction;
 
         var appended = new bool[batch.Count];
