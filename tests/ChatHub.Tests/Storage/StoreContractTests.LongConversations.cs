@@ -27,6 +27,8 @@ public abstract partial class StoreContractTests
         var branch = await ReadBranchBackwardsAsync(stores, conversation, 50, expectedPages: 100);
         Assert.Equal(m, branch.Select(p => p.Message));
         Assert.All(branch, p => Assert.Equal(SiblingPlace.Only, p.Place));
+        // Pages that do not line up with however the store groups its messages, the last one short.
+        Assert.Equal(m, (await ReadBranchBackwardsAsync(stores, conversation, 333, expectedPages: 16)).Select(p => p.Message));
         AssertSlice(m[2_471..2_501], hasMore: true, await stores.Conversations.GetPathAsync(conversation.Id, conversation.UserId, m[2_500].Id, 30, Ct));
         AssertSlice(m[..11], hasMore: false, await stores.Conversations.GetPathAsync(conversation.Id, conversation.UserId, m[10].Id, 30, Ct));
         Assert.Equal(new PlacedMessage(m[3], SiblingPlace.Only), await stores.Conversations.GetMessageAsync(conversation.Id, conversation.UserId, m[3].Id, Ct));
@@ -51,19 +53,21 @@ public abstract partial class StoreContractTests
         var m = await AppendAllAsync(stores, conversation, Talk(1_200));
         var (id, userId) = (conversation.Id, conversation.UserId);
 
-        // An edit of message 100: a new message beside it, under its parent, and a talk that goes on from there.
-        var edited = await AppendAllAsync(stores, conversation, Talk(4, m[99].Id, "edited"));
+        // An edit of message 100: a new message beside it, under its parent, and a talk long enough to push the old branch's end back.
+        var edited = await AppendAllAsync(stores, conversation, Talk(300, m[99].Id, "edited"));
 
         Assert.Equal(edited[^1].Id, (await stores.Conversations.GetAsync(id, userId, Ct))?.LeafId);
         Assert.Equal([.. m, .. edited], await stores.Conversations.GetAllMessagesAsync(id, userId, Ct));
-        AssertSlice([.. m[54..100], .. edited], hasMore: true, await stores.Conversations.GetMessagesAsync(id, userId, 50, null, Ct));
-        var newBranch = await ReadBranchBackwardsAsync(stores, conversation, 50, expectedPages: 3);
+        var across = await stores.Conversations.GetMessagesAsync(id, userId, 50, edited[10].Id, Ct);
+        AssertSlice([.. m[60..100], .. edited[..10]], hasMore: true, across);
+        Assert.Equal(new SiblingPlace(1, 2), across?.Places[40]);
+        var newBranch = await ReadBranchBackwardsAsync(stores, conversation, 50, expectedPages: 8);
         Assert.Equal([.. m[..100], .. edited], newBranch.Select(p => p.Message));
         Assert.Equal(new SiblingPlace(1, 2), newBranch[100].Place);
         Assert.All(newBranch.Where((_, i) => i != 100), p => Assert.Equal(SiblingPlace.Only, p.Place));
         Assert.Equal(new PlacedMessage(m[100], new SiblingPlace(0, 2)), await stores.Conversations.GetMessageAsync(id, userId, m[100].Id, Ct));
         Assert.Equal(new PlacedMessage(edited[0], new SiblingPlace(1, 2)), await stores.Conversations.GetMessageAsync(id, userId, edited[0].Id, Ct));
-        Assert.Equal([m[100], edited[0]], await stores.Conversations.GetSiblingsAsync(id, userId, m[100].Id, Ct));
+        Assert.Equal([m[100], edited[0]], await stores.Conversations.GetSiblingsAsync(id, userId, edited[0].Id, Ct));
 
         Assert.Equal(m[^1].Id, await stores.Conversations.SelectBranchAsync(id, userId, m[100].Id, Ct));
 
@@ -79,6 +83,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(m[^1].Id, branchGone?.LeafId);
         Assert.Equal(m, await stores.Conversations.GetAllMessagesAsync(id, userId, Ct));
         Assert.Equal(new PlacedMessage(m[100], SiblingPlace.Only), await stores.Conversations.GetMessageAsync(id, userId, m[100].Id, Ct));
+        Assert.Null(await stores.Conversations.GetMessageAsync(id, userId, edited[150].Id, Ct));
         Assert.Equal(m, (await ReadBranchBackwardsAsync(stores, conversation, 50, expectedPages: 24)).Select(p => p.Message));
 
         var tailGone = await stores.Conversations.DeleteMessageAsync(id, userId, m[1_000].Id, [], Ct);
