@@ -92,9 +92,35 @@ public abstract partial class StoreContractTests
         Assert.Equal(m[999].Id, tailGone?.LeafId);
         Assert.Equal(m[..1_000], await stores.Conversations.GetAllMessagesAsync(id, userId, Ct));
         Assert.Null(await stores.Conversations.GetMessageAsync(id, userId, m[1_100].Id, Ct));
+        Assert.Equal(m[999], Assert.Single((await stores.Conversations.ListPageAsync(new ConversationListQuery(userId, [], null, 10), Ct)).Conversations).Leaf);
         var more = await AppendAllAsync(stores, conversation, Talk(2, m[999].Id, "after"));
         Assert.Equal([.. m[..1_000], .. more], await stores.Conversations.GetAllMessagesAsync(id, userId, Ct));
         Assert.Equal([.. m[..1_000], .. more], (await ReadBranchBackwardsAsync(stores, conversation, 50, expectedPages: 21)).Select(p => p.Message));
+    }
+
+    [Fact]
+    public async Task SearchFindsWordsInAnOldMessageOfALongConversationButNotItsOldTextOrDeletedMessages()
+    {
+        SkipOnMongoWire(TextSearch);
+        await using var stores = await OpenStoresAsync();
+        var conversation = await CreateConversationAsync(stores);
+        var (id, userId) = (conversation.Id, conversation.UserId);
+        var (early, editedAway, deleted, now) = (UniqueWord(), UniqueWord(), UniqueWord(), UniqueWord());
+        var talk = Talk(1_200);
+        talk[3] = talk[3] with { Text = $"The {early} signal." };
+        talk[6] = talk[6] with { Text = $"Was {editedAway}." };
+        talk[1_100] = talk[1_100] with { Text = $"Soon {deleted}." };
+        var m = await AppendAllAsync(stores, conversation, talk);
+        await stores.Conversations.ChangeMessageAsync(id, userId, new MessageChange(m[6].Id, $"Now {now}.", Now, Edited: true), Ct);
+        await stores.Conversations.DeleteMessageAsync(id, userId, m[1_000].Id, [], Ct);
+
+        var found = Assert.Single(await SearchAsync(stores, userId, early));
+
+        Assert.Equal(new FoundText(m[3].Id, m[3].Text), found.Match);
+        Assert.Equal(m[999], found.Leaf);
+        Assert.Equal(m[6].Id, Assert.Single(await SearchAsync(stores, userId, now)).Match?.MessageId);
+        Assert.Empty(await SearchAsync(stores, userId, editedAway));
+        Assert.Empty(await SearchAsync(stores, userId, deleted));
     }
 
     [Fact]
