@@ -6,12 +6,12 @@ namespace ChatHub.Tests.Storage;
 
 /// <summary>
 /// Conversations longer than one MongoDB document holds (issue 16): thousands of messages, a branch far back, two writers at
-/// once, retries of old messages, a delete and an import. Wherever a store keeps the old messages, they read back whole, once
+/// once, retries of old messages, search, a delete and an import. Wherever a store keeps the old messages, they read back whole, once
 /// each and in order, and the conversation goes on growing.
 /// </summary>
 public abstract partial class StoreContractTests
 {
-    /// <summary>The bound on two writers appending hundreds of messages each: far above what it takes, yet a hang fails the test.</summary>
+    /// <summary>The bound on concurrent writes to a long conversation: far above what they take, yet a hang fails the test.</summary>
     private static readonly TimeSpan ManyWrites = TimeSpan.FromMinutes(3);
 
     [Fact]
