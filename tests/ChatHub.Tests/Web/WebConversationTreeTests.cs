@@ -131,6 +131,32 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
     }
 
     [Fact]
+    public async Task DeletingAMessageRemovesItAndWhatFollowsOnBothDevices()
+    {
+        await using var laptop = await browser.OpenAsync();
+        var (user, conversationId) = await OneExchangeAsync(laptop, "First clue.");
+        await laptop.SendAsync("Second clue.");
+        await laptop.ExpectLastReplyAsync("complete");
+        await using var phone = await browser.OpenAsync();
+        await phone.OpenSignedInAsync(user, $"/#/c/{conversationId}");
+        await Expect(phone.Replies).ToHaveCountAsync(2);
+
+        await laptop.DeleteAsync(laptop.UserMessages.Last);
+
+        foreach (var page in new[] { laptop, phone })
+        {
+            await Expect(page.UserMessages.Locator(".content")).ToHaveTextAsync(["First clue."]);
+            await Expect(page.Replies).ToHaveCountAsync(1);
+        }
+        var stored = await user.MessagesAsync(conversationId);
+        Assert.Equal(["First clue."], stored.Where(m => m.Sender == MessageValues.SenderUser).Select(m => m.Message));
+        Assert.Equal(2, stored.Count);
+        await Expect(laptop.LastReply).ToHaveAttributeAsync("data-id", stored[1].Id);
+        Assert.Empty(laptop.Errors);
+        Assert.Empty(phone.Errors);
+    }
+
+    [Fact]
     public async Task WhileAReplyStreamsSwipingWaitsAndDeletingItsBranchIsRefusedWithTheServersReason()
     {
         var user = await Server.CreateUserAsync();
