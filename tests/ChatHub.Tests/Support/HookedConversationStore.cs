@@ -5,7 +5,7 @@ namespace ChatHub.Tests.Support;
 
 /// <summary>
 /// The real SQLite conversation store, counting the appends the hub makes and, if asked, pausing
-/// before each user message goes to the store.
+/// before each user message goes to the store, or holding one read of a branch.
 /// </summary>
 public sealed class HookedConversationStore : IConversationStore
 {
@@ -19,6 +19,7 @@ public sealed class HookedConversationStore : IConversationStore
     public TimeSpan UserAppendDelay { get; init; }
 
     private volatile TaskCompletionSource _gate = Opened();
+    private ReadHold? _pathHold;
 
     /// <summary>From now on user messages wait before they go to the store, until <see cref="OpenGate"/>.</summary>
     public void CloseGate() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,8 +61,23 @@ public sealed class HookedConversationStore : IConversationStore
         _inner.SetModelProfileAsync(conversationId, userId, profile, ct);
     public Task<bool> SetMemoryAsync(string conversationId, string userId, ConversationMemory memory, CancellationToken ct) =>
         _inner.SetMemoryAsync(conversationId, userId, memory, ct);
-    public Task<MessageSlice?> GetPathAsync(string conversationId, string userId, string throughId, int limit, CancellationToken ct) =>
-        _inner.GetPathAsync(conversationId, userId, throughId, limit, ct);
+    /// <summary>The next read of the path through the message waits, once read, until the hold is released.</summary>
+    public ReadHold HoldPathThrough(string messageId)
+    {
+        var hold = new ReadHold(messageId);
+        Volatile.Write(ref _pathHold, hold);
+        return hold;
+    }
+
+    public async Task<MessageSlice?> GetPathAsync(string conversationId, string userId, string throughId, int limit, CancellationToken ct)
+    {
+        var path = await _inner.GetPathAsync(conversationId, userId, throughId, limit, ct);
+        if (Volatile.Read(ref _pathHold) is { } hold && hold.Of == throughId && Interlocked.CompareExchange(ref _pathHold, null, hold) == hold)
+        {
+            await hold.WaitAsync(ct);
+        }
+        return path;
+    }
     public Task<PlacedMessage?> GetMessageAsync(string conversationId, string userId, string messageId, CancellationToken ct) =>
         _inner.GetMessageAsync(conversationId, userId, messageId, ct);
     public Task<IReadOnlyList<StoredMessage>?> GetSiblingsAsync(string conversationId, string userId, string messageId, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using ChatHub.Contracts;
 using ChatHub.Tests.Support;
 using Microsoft.Playwright;
@@ -91,6 +92,40 @@ public sealed class WebConversationToolsTests(BrowserFixture browser) : IClassFi
         Assert.Empty(chat.Errors);
     }
 
+    /// <summary>
+    /// The first export and the first import go out with a token the server does not take (as once it has expired or
+    /// its key changed): the server answers 401, and the page refreshes the token and tries once more, as its other calls do.
+    /// </summary>
+    [Fact]
+    public async Task ExportAndImportRefusedForTheirTokenAreRefreshedAndTriedOnceMore()
+    {
+        await using var chat = await browser.OpenAsync();
+        var (user, conversation) = await OpenNewConversationAsync(chat);
+        var calls = new List<string>();
+        chat.Page.Request += (_, request) => calls.Add(new Uri(request.Url).AbsolutePath);
+        var staled = new HashSet<string>();
+        await chat.Page.RouteAsync(new Regex("/api/conversations/.*(export|import)"), async route =>
+        {
+            var headers = new Dictionary<string, string>(route.Request.Headers);
+            if (staled.Add(new Uri(route.Request.Url).AbsolutePath)) headers["authorization"] = "Bearer not-a-token-the-server-takes";
+            await route.ContinueAsync(new() { Headers = headers });
+        });
+
+        var download = await chat.Page.RunAndWaitForDownloadAsync(() => chat.Page.GetByRole(AriaRole.Button, new() { Name = "Export JSON" }).ClickAsync());
+        var exported = await File.ReadAllBytesAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);
+        await chat.Page.GetByLabel("Import a chat").SetInputFilesAsync(new FilePayload { Name = "again.json", MimeType = "application/json", Buffer = exported });
+
+        await Expect(chat.Page.Locator("#conversation-list > li")).ToHaveCountAsync(2);
+        var imported = Assert.Single(await user.ConversationsAsync(), c => c.Id != conversation.Id);
+        await Expect(chat.Page).ToHaveURLAsync(new Regex($"#/c/{imported.Id}$"));
+        await Expect(chat.Page.Locator("#tools-error")).ToBeHiddenAsync();
+        var export = Routes.ConversationExport(conversation.Id, "json").Split('?')[0];
+        Assert.Equal([export, Routes.Refresh, export], calls.Where(c => c == export || c == Routes.Refresh).Take(3));
+        Assert.Equal(2, calls.Count(c => c.EndsWith("/import", StringComparison.Ordinal)));
+        // The browser logs each refused request; nothing else went wrong.
+        Assert.All(chat.Errors, error => Assert.Contains("status of 401", error));
+    }
+
     [Fact]
     public async Task ASummarySavedInTheMemoryPanelIsStillThereAfterAReloadAndTurningMemoryOffIsStored()
     {
@@ -116,6 +151,50 @@ public sealed class WebConversationToolsTests(BrowserFixture browser) : IClassFi
         var stored = await http.GetFromJsonAsync<ConversationMemoryDto>(Routes.ConversationMemory(conversation.Id), TestContext.Current.CancellationToken);
         Assert.Equal(("Watson was shot in Afghanistan; Holmes guessed it.", false), (stored!.Summary, stored.Enabled));
         Assert.Empty(chat.Errors);
+    }
+
+    /// <summary>
+    /// On a phone the conversation's tools and the memory panel fit the screen, and axe finds nothing with the panel
+    /// open and an import's error shown, nor in the drawer listing search results.
+    /// </summary>
+    [Fact]
+    public async Task OnAPhoneTheSearchTheConversationToolsAndTheMemoryPanelFitTheScreenAndPassAxe()
+    {
+        const int width = 375;
+        var user = await Server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using (var device = await user.ConnectAsync())
+        {
+            var sent = await device.SendAsync(conversation.Id, "Where is the marmalade jar hidden?");
+            await device.Events.Completed(sent.ReplyId);
+        }
+        await using var phone = await browser.OpenAsync(width, 812);
+        var page = phone.Page;
+        var folder = BrowserFixture.ScreenshotFolder();
+        await phone.OpenSignedInAsync(user, $"/#/c/{conversation.Id}");
+        await Expect(phone.Replies).ToHaveCountAsync(1);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Memory", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Form, new() { Name = "Memory" })).ToBeVisibleAsync();
+        await page.GetByLabel("Import a chat").SetInputFilesAsync(new FilePayload { Name = "bad.json", MimeType = "application/json", Buffer = "{"u8.ToArray() });
+        await Expect(page.Locator("#tools-error")).ToBeVisibleAsync();
+
+        foreach (var control in await page.Locator("#conversation-tools > *, #memory-form :is(button, textarea, input)").AllAsync())
+        {
+            var box = await control.BoundingBoxAsync();
+            Assert.True(box is { X: >= 0 } && box.X + box.Width <= width, $"'{await control.TextContentAsync()}' is off the screen: {box?.X}+{box?.Width}.");
+        }
+        await phone.ScreenshotAsync(Path.Combine(folder, "phone-conversation-tools.png"));
+        await phone.AssertAccessibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open conversations" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('#sidebar').getBoundingClientRect().left === 0");
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search conversations" }).FillAsync("marmalade");
+        await Expect(page.Locator("#search-results > li")).ToHaveCountAsync(1);
+        await phone.ScreenshotAsync(Path.Combine(folder, "phone-search.png"));
+        await phone.AssertAccessibleAsync();
+        // The browser logs the refused import; nothing else went wrong.
+        Assert.All(phone.Errors, error => Assert.Contains("status of 400", error));
     }
 
     /// <summary>Signs a new user in on the page with a new conversation with Sherlock Holmes open.</summary>

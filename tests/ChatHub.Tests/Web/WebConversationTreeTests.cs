@@ -131,6 +131,77 @@ public sealed class WebConversationTreeTests(BrowserFixture browser) : IClassFix
     }
 
     [Fact]
+    public async Task DeletingAMessageRemovesItAndWhatFollowsOnBothDevices()
+    {
+        await using var laptop = await browser.OpenAsync();
+        var (user, conversationId) = await OneExchangeAsync(laptop, "First clue.");
+        await laptop.SendAsync("Second clue.");
+        // Until the second reply shows, the last reply is the first one, already complete; its branch is not deletable while it streams.
+        await Expect(laptop.Replies).ToHaveCountAsync(2);
+        await laptop.ExpectLastReplyAsync("complete");
+        await using var phone = await browser.OpenAsync();
+        await phone.OpenSignedInAsync(user, $"/#/c/{conversationId}");
+        // The replies show once the phone watches the conversation: it hears of what is deleted from now on.
+        await Expect(phone.Replies).ToHaveCountAsync(2);
+        await phone.ExpectLastReplyAsync("complete");
+
+        await laptop.DeleteAsync(laptop.UserMessages.Last);
+
+        foreach (var page in new[] { laptop, phone })
+        {
+            await Expect(page.UserMessages.Locator(".content")).ToHaveTextAsync(["First clue."]);
+            await Expect(page.Replies).ToHaveCountAsync(1);
+        }
+        var stored = await user.MessagesAsync(conversationId);
+        Assert.Equal(["First clue."], stored.Where(m => m.Sender == MessageValues.SenderUser).Select(m => m.Message));
+        Assert.Equal(2, stored.Count);
+        await Expect(laptop.LastReply).ToHaveAttributeAsync("data-id", stored[1].Id);
+        Assert.Empty(laptop.Errors);
+        Assert.Empty(phone.Errors);
+    }
+
+    [Fact]
+    public async Task ASwipesAnswerReadBeforeAnotherDeviceDeletedItsReplyDoesNotBringTheReplyBack()
+    {
+        HookedConversationStore? store = null;
+        await using var server = await ChatServer.StartAsync(BrowserFixture.ServerSettings(), configure: builder => store = HookedConversationStore.Register(builder));
+        var user = await server.CreateUserAsync();
+        await using var chat = await browser.OpenAsync(server: server);
+        var deletedHeard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chat.Page.WebSocket += (_, socket) => socket.FrameReceived += (_, frame) =>
+        {
+            if (frame.Text?.Contains($"\"target\":\"{HubEvents.MessagesDeleted}\"", StringComparison.Ordinal) == true) deletedHeard.TrySetResult();
+        };
+        await chat.OpenSignedInAsync(user);
+        var conversationId = await chat.StartConversationAsync();
+        await chat.SendAsync("Whose is the walking stick?");
+        await chat.ExpectLastReplyAsync("complete");
+        await chat.PressAsync(chat.LastReply, "Regenerate reply");
+        await Expect(ChatPage.Alternative(chat.LastReply)).ToHaveTextAsync("2 / 2");
+        await chat.ExpectLastReplyAsync("complete");
+        var alternatives = await AlternativesAsync(user, conversationId, (await user.MessagesAsync(conversationId))[^1].Id);
+        var (first, second) = (alternatives[0], alternatives[1]);
+        var hold = store!.HoldPathThrough(first.Id);
+
+        // The swipe back to the first reply reads its branch; the laptop deletes that reply before the answer comes.
+        await chat.PressAsync(chat.LastReply, "Previous alternative");
+        await hold.Reached.Bounded();
+        await using (var laptop = await user.ConnectAsync())
+        {
+            await laptop.Hub.DeleteMessage(new DeleteMessageRequest { ConversationId = conversationId, MessageId = first.Id }).Bounded();
+        }
+        await deletedHeard.Task.Bounded();
+        hold.Release();
+
+        // The answer holds the deleted reply: the page reads the branch again, which the delete moved to the other reply.
+        await Expect(chat.LastReply).ToHaveAttributeAsync("data-id", second.Id);
+        await Expect(chat.Replies).ToHaveCountAsync(1);
+        await Expect(ChatPage.Alternative(chat.LastReply)).ToBeHiddenAsync();
+        await Expect(chat.Page.Locator($"#message-list > li[data-id='{first.Id}']")).ToHaveCountAsync(0);
+        Assert.Empty(chat.Errors);
+    }
+
+    [Fact]
     public async Task WhileAReplyStreamsSwipingWaitsAndDeletingItsBranchIsRefusedWithTheServersReason()
     {
         var user = await Server.CreateUserAsync();

@@ -3,22 +3,12 @@
 import { $, avatar, el, show } from "./dom.js";
 import * as session from "./session.js";
 
-/** A request with the access token whose body is not JSON (a file) or whose answer is not JSON (an image, a card). */
-async function raw(method, path, body, headers = {}) {
-  const response = await fetch(path, { method, body, headers: { ...headers, authorization: `Bearer ${await session.accessToken()}` } });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => null);
-    throw new Error(problem?.detail ?? `The request failed (${response.status}).`);
-  }
-  return response;
-}
-
 /** The avatar as a data: URL (the page's CSP allows data: images), or null; fetched once per version. */
 const avatarCache = new Map();
 export function avatarUrl(character) {
   if (!character?.avatar) return Promise.resolve(null);
   if (!avatarCache.has(character.avatar)) {
-    avatarCache.set(character.avatar, raw("GET", character.avatar).then((r) => r.blob()).then(dataUrl).catch(() => null));
+    avatarCache.set(character.avatar, session.send("GET", character.avatar).then((r) => r.blob()).then(dataUrl).catch(() => null));
   }
   return avatarCache.get(character.avatar);
 }
@@ -111,7 +101,7 @@ export class Characters {
     const form = new FormData();
     form.append("file", file);
     try {
-      const response = await raw("POST", "/api/characters/import", form);
+      const response = await session.send("POST", "/api/characters/import", form);
       const character = await response.json();
       this.status(`Imported ${character.name}.`);
       await this.load();
@@ -123,7 +113,7 @@ export class Characters {
   }
 
   async export(character, format) {
-    const blob = await (await raw("GET", `/api/characters/${character.id}/export?format=${format}`)).blob();
+    const blob = await (await session.send("GET", `/api/characters/${character.id}/export?format=${format}`)).blob();
     const link = el("a", { href: URL.createObjectURL(blob), download: `${character.name}.${format}` });
     document.body.append(link);
     link.click();
@@ -209,7 +199,7 @@ export class Characters {
     };
     try {
       const saved = c ? await session.api("PUT", `/api/characters/${c.id}`, body) : await session.api("POST", "/api/characters", body);
-      if (this.#avatarFile) await raw("PUT", `/api/characters/${saved.id}/avatar`, this.#avatarFile, { "content-type": this.#avatarFile.type || "application/octet-stream" });
+      if (this.#avatarFile) await session.send("PUT", `/api/characters/${saved.id}/avatar`, this.#avatarFile, { "content-type": this.#avatarFile.type || "application/octet-stream" });
       $("#character-editor").close();
       this.status(`${saved.name} was saved.`);
       await this.load();

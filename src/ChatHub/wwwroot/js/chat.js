@@ -38,6 +38,9 @@ export class ChatView {
   #character = null;
   #entries = [];
   #watching = null; // { buffer: [[event, payload]] } while a snapshot is on its way
+  // Ids of the open conversation's messages deleted while it is open. Ids are never reused, so whatever
+  // arrives about one later (a snapshot or page read before the delete, an event sent before it) is stale.
+  #deleted = new Set();
   #hasMore = false;
   #loadingOlder = false;
   #swiping = false; // a SelectBranch of this page is on its way: its BranchSelected needs no re-read
@@ -99,6 +102,7 @@ export class ChatView {
     this.#conversation = conversation;
     this.#character = character;
     this.#watching = null;
+    this.#deleted = new Set();
     this.#entries = [];
     this.#hasMore = false;
     this.#list.replaceChildren();
@@ -155,7 +159,7 @@ export class ChatView {
 
   #receive(name, payload) {
     if (name === "MessageAppended" || name === "ReplyCompleted") this.#onActivity(payload.conversationId);
-    if (payload.conversationId !== this.conversationId) return;
+    if (payload.conversationId !== this.conversationId || this.#deleted.has(payload.replyId ?? payload.message?.id)) return;
     if (this.#watching) this.#watching.buffer.push([name, payload]);
     else this[`on${name}`](payload);
   }
@@ -215,8 +219,8 @@ export class ChatView {
   }
 
   onMessagesDeleted({ messageIds }) {
-    const gone = new Set(messageIds);
-    for (const entry of this.#entries.filter((e) => gone.has(e.id))) this.#remove(entry);
+    for (const id of messageIds) this.#deleted.add(id);
+    for (const entry of this.#entries.filter((e) => this.#deleted.has(e.id))) this.#remove(entry);
     this.#updateStop();
   }
 
@@ -226,7 +230,14 @@ export class ChatView {
     this.#watch();
   }
 
-  #applySnapshot({ messages, activeReply }) {
+  /**
+   * Shows the branch the snapshot holds. One read before a delete this page has already heard of (a swipe's answer
+   * can be) ends where the deleted part began, and the branch is read again: the delete moved the leaf.
+   */
+  #applySnapshot(snapshot) {
+    const cut = snapshot.messages.findIndex((m) => this.#deleted.has(m.id));
+    const messages = cut < 0 ? snapshot.messages : snapshot.messages.slice(0, cut);
+    const activeReply = snapshot.activeReply && !this.#deleted.has(snapshot.activeReply.replyId) ? snapshot.activeReply : null;
     const first = messages[0];
     const byClientId = new Set(messages.map((m) => m.clientMessageId).filter(Boolean));
     // Older pages loaded before stay when the snapshot's branch goes on from them; the snapshot replaces the rest.
@@ -249,6 +260,7 @@ export class ChatView {
     if (atBottom) this.#scrollToBottom();
     // A short first page does not scroll, so no scroll event would ask for more.
     if (this.#scroller.scrollHeight <= this.#scroller.clientHeight) this.#loadOlder();
+    if (cut >= 0) this.#watch();
   }
 
   async #loadOlder() {
@@ -260,7 +272,7 @@ export class ChatView {
     try {
       const page = await session.api("GET", `/api/conversations/${encodeURIComponent(id)}/messages?limit=${PAGE_SIZE}&before=${encodeURIComponent(first.id)}`);
       if (id !== this.conversationId) return;
-      const older = page.messages.filter((m) => !this.#find(m.id)).map(fromDto);
+      const older = page.messages.filter((m) => !this.#find(m.id) && !this.#deleted.has(m.id)).map(fromDto);
       const fromBottom = this.#scroller.scrollHeight - this.#scroller.scrollTop;
       this.#entries.unshift(...older);
       this.#list.prepend(...older.map((e) => this.#node(e)));

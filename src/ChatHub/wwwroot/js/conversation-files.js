@@ -37,7 +37,7 @@ export class ConversationFiles {
     if (!conversation) return;
     this.clearError();
     try {
-      const response = await this.#fetch("GET", `/api/conversations/${encodeURIComponent(conversation.id)}/export?format=${format}`);
+      const response = await session.send("GET", `/api/conversations/${encodeURIComponent(conversation.id)}/export?format=${format}`);
       const url = URL.createObjectURL(await response.blob());
       const link = Object.assign(document.createElement("a"), { href: url, download: fileName(response, `conversation.${EXTENSIONS[format]}`) });
       link.click();
@@ -54,18 +54,11 @@ export class ConversationFiles {
     const form = new FormData();
     form.append("file", file, file.name);
     try {
-      const response = await this.#fetch("POST", `/api/conversations/import?characterId=${encodeURIComponent(conversation.characterId)}`, form);
+      const response = await session.send("POST", `/api/conversations/import?characterId=${encodeURIComponent(conversation.characterId)}`, form);
       this.#onImported(await response.json());
     } catch (error) {
       this.#fail(`The file could not be imported: ${error.message}`);
     }
-  }
-
-  async #fetch(method, path, body) {
-    const response = await fetch(path, { method, body, headers: { authorization: `Bearer ${await session.accessToken()}` } });
-    if (response.ok) return response;
-    const problem = await response.json().catch(() => null);
-    throw new Error(problem?.detail || problem?.title || `The server answered ${response.status}.`);
   }
 
   #fail(message) {

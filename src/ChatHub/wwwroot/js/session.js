@@ -99,19 +99,18 @@ export async function accessToken() {
 }
 
 /** A REST call with the access token; one refresh and retry on 401, then the session ends. */
-export async function api(method, path, body) {
-  try {
-    return await call(method, path, body, await accessToken());
-  } catch (error) {
-    if (error.status !== 401) throw error;
-    if (localStorage.getItem(REFRESH_KEY)) {
-      await refresh();
-      return call(method, path, body, current.accessToken);
-    }
-    end();
-    throw error;
-  }
-}
+export const api = (method, path, body) => withToken((token) => call(method, path, body, token));
+
+/**
+ * A request with the access token whose body is not JSON (a file) or whose answer is not JSON (an image, a download):
+ * the response, once it is 2xx. A 401 is refreshed and retried once, as api does.
+ */
+export const send = (method, path, body, headers = {}) =>
+  withToken(async (token) => {
+    const response = await fetch(path, { method, body, headers: { ...headers, authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+    return response;
+  });
 
 /** Asks the API whether the session still holds: refreshes the token, or ends the session. */
 export async function check() {
@@ -132,6 +131,21 @@ export function end(reason) {
 export async function renew() {
   await refresh();
   return current.accessToken;
+}
+
+/** Runs request(token) with the access token; a 401 (a token the server no longer takes) gets one refresh and retry, then the session ends. */
+async function withToken(request) {
+  try {
+    return await request(await accessToken());
+  } catch (error) {
+    if (error.status !== 401) throw error;
+    if (localStorage.getItem(REFRESH_KEY)) {
+      await refresh();
+      return request(current.accessToken);
+    }
+    end();
+    throw error;
+  }
 }
 
 function forget() {
