@@ -46,8 +46,9 @@ public sealed partial class ReplyEnding(
                 {
                     // A continuation that failed before writing anything leaves the reply as it was.
                     if (text.Length == original.Text.Length && failure is not null) status = original.Status;
-                    var reply = original with { Text = text, Status = status, RequestId = run.RequestId };
-                    var change = new MessageChange(run.ReplyId, text, clock.UtcNowMs(), Edited: false, status, run.RequestId);
+                    var total = cost is null ? original.Usage : original.Usage?.Plus(cost) ?? cost;
+                    var reply = original with { Text = text, Status = status, RequestId = run.RequestId, Usage = total };
+                    var change = new MessageChange(run.ReplyId, text, clock.UtcNowMs(), Edited: false, status, run.RequestId, total);
                     if (await conversations.ChangeMessageAsync(run.ConversationId, run.UserId, change, CancellationToken.None)) stored = reply;
                     else storedBefore = true;
                 }

@@ -64,8 +64,8 @@ public sealed record MessageSlice(IReadOnlyList<StoredMessage> Messages, bool Ha
     public IEnumerable<PlacedMessage> Placed => Messages.Select((m, i) => new PlacedMessage(m, Places[i]));
 }
 
-/// <summary>A message replaced in place: its text, and for a continued reply how it ended and the request that continued it.</summary>
-public sealed record MessageChange(string MessageId, string Text, DateTimeOffset At, bool Edited, string? Status = null, string? RequestId = null);
+/// <summary>A message replaced in place: its text, and for a continued reply how it ended, the request that continued it and what it cost in all.</summary>
+public sealed record MessageChange(string MessageId, string Text, DateTimeOffset At, bool Edited, string? Status = null, string? RequestId = null, Usage.ReplyUsage? Usage = null);
 
 /// <summary>What deleting a message did.</summary>
 /// <param name="Deleted">The ids removed: the message and everything after it on its branches; empty when it was not there.</param>

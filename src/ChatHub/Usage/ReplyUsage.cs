@@ -6,4 +6,9 @@ namespace ChatHub.Usage;
 /// built-in one); <see cref="TimeToFirstTokenMs"/> runs from the message reaching the hub to the first text,
 /// null when none came.
 /// </summary>
-public sealed record ReplyUsage(int PromptTokens, int CompletionTokens, string Model, int? TimeToFirstTokenMs);
+public sealed record ReplyUsage(int PromptTokens, int CompletionTokens, string Model, int? TimeToFirstTokenMs)
+{
+    /// <summary>A reply and its continuation together: both prompts and both outputs, under the model that wrote last; the first text stays the first.</summary>
+    public ReplyUsage Plus(ReplyUsage more) =>
+        new(PromptTokens + more.PromptTokens, CompletionTokens + more.CompletionTokens, more.Model, TimeToFirstTokenMs ?? more.TimeToFirstTokenMs);
+}

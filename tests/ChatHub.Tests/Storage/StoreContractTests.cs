@@ -760,11 +760,15 @@ public abstract partial class StoreContractTests
 
         Assert.True(await stores.Conversations.ChangeMessageAsync(conversation.Id, conversation.UserId, new MessageChange(reply.Id, "I am Batman.", at, Edited: true), Ct));
         Assert.True(await stores.Conversations.ChangeMessageAsync(
-            conversation.Id, conversation.UserId, new MessageChange(reply.Id, "I am Batman. And more.", at, Edited: false, MessageValues.StatusStopped, "r-1"), Ct));
+            conversation.Id, conversation.UserId,
+            new MessageChange(reply.Id, "I am Batman. And more.", at, Edited: false, MessageValues.StatusStopped, "r-1", new ReplyUsage(300, 40, "gpt-test", 120)), Ct));
         Assert.False(await stores.Conversations.ChangeMessageAsync(conversation.Id, Ids.New(), new MessageChange(reply.Id, "Hacked.", at, Edited: true), Ct));
         Assert.False(await stores.Conversations.ChangeMessageAsync(conversation.Id, conversation.UserId, new MessageChange(Ids.New(), "Nobody.", at, Edited: true), Ct));
 
-        var changed = reply with { Text = "I am Batman. And more.", Edited = true, Status = MessageValues.StatusStopped, RequestId = "r-1" };
+        var changed = reply with
+        {
+            Text = "I am Batman. And more.", Edited = true, Status = MessageValues.StatusStopped, RequestId = "r-1", Usage = new ReplyUsage(300, 40, "gpt-test", 120),
+        };
         Assert.Equal([question, changed], await AllMessagesAsync(stores, conversation));
         Assert.Equal(at, (await stores.Conversations.GetAsync(conversation.Id, conversation.UserId, Ct))!.UpdatedAt);
     }

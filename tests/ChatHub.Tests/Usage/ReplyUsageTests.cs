@@ -64,6 +64,28 @@ public sealed class ReplyUsageTests
     }
 
     [Fact]
+    public async Task AContinuedReplyStoresWhatBothPartsCost()
+    {
+        var (fake, server) = await StartRemoteAsync();
+        await using var _ = fake;
+        await using var __ = server;
+        var user = await server.CreateUserAsync();
+        var conversation = await user.CreateConversationAsync();
+        await using var device = await user.ConnectAsync();
+        fake.Enqueue(FakeReply.Tokens("Ele", "mentary") with { Usage = (1234, 56) });
+        fake.Enqueue(FakeReply.Tokens(", my dear.") with { Usage = (1300, 7) });
+        var sent = await device.SendAsync(conversation.Id, "Who did it?");
+        var first = await device.Events.Completed(sent.ReplyId);
+
+        await device.Hub.ContinueReply(new ContinueReplyRequest { ConversationId = conversation.Id, ReplyId = sent.ReplyId, ClientRequestId = "more-1" }).Bounded();
+        var continued = await device.Events.WaitFor<ReplyCompleted>(c => c.ReplyId == sent.ReplyId && c.Message.Message != first.Message.Message);
+
+        var usage = Assert.IsType<UsageDto>(continued.Message.Usage);
+        Assert.Equal((1234 + 1300, 56 + 7, first.Message.Usage!.TimeToFirstTokenMs), (usage.PromptTokens, usage.CompletionTokens, usage.TimeToFirstTokenMs));
+        Assert.Equal(usage, (await user.MessagesAsync(conversation.Id)).Single(m => m.Id == sent.ReplyId).Usage);
+    }
+
+    [Fact]
     public async Task TheSimulatedModelsRepliesAreCountedUnderItsName()
     {
         await using var server = await ChatServer.StartAsync();

@@ -531,6 +531,7 @@ internal sealed class MongoConversationStore(IMongoDatabase database, MessageBuc
         if (change.Edited) update = update.Set("messages.$.edited", true);
         if (change.Status is not null) update = update.Set("messages.$.status", change.Status);
         if (change.RequestId is not null) update = update.Set("messages.$.request_id", change.RequestId);
+        if (ReplyUsageDocument.From(change.Usage) is { } usage) update = update.Set("messages.$.usage", usage);
         return update;
     }
 

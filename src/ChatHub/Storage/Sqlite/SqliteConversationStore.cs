@@ -87,7 +87,8 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
 
     /// <summary>An edit, or a continued reply's new text.</summary>
     internal const string ChangeSql = """
-        UPDATE messages SET message = $text, edited = (edited OR $edited), status = COALESCE($status, status), request_id = COALESCE($request, request_id)
+        UPDATE messages SET message = $text, edited = (edited OR $edited), status = COALESCE($status, status), request_id = COALESCE($request, request_id),
+            usage = COALESCE($usage, usage)
         WHERE conversation_id = $conversation AND id = $id
           AND EXISTS (SELECT 1 FROM conversations WHERE id = $conversation AND user_id = $user)
         """;
@@ -250,7 +251,7 @@ public sealed class SqliteConversationStore(SqliteDatabase db, SqliteAppendBatch
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = connection.Command(ChangeSql,
             ("$conversation", conversationId), ("$user", userId), ("$id", change.MessageId), ("$text", change.Text), ("$edited", change.Edited),
-            ("$status", change.Status), ("$request", change.RequestId));
+            ("$status", change.Status), ("$request", change.RequestId), ("$usage", SqliteUsageColumn.Write(change.Usage)));
         command.Transaction = transaction;
         var changed = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         if (changed) await TouchAsync(connection, transaction, conversationId, change.At, cancellationToken);
