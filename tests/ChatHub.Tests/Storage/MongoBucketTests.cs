@@ -147,6 +147,12 @@ public sealed class MongoBucketTests
         Assert.False(await second.CommitAsync(b!, Ct));
         await AssertWholeAsync(store, conversation, sent);
 
+        // A message of the committed bucket is changed; a late writer of that bucket no longer writes over it.
+        sent[1] = sent[1] with { Text = "Changed in its bucket", Edited = true };
+        Assert.True(await store.ChangeMessageAsync(conversation.Id, conversation.UserId, new MessageChange(sent[1].Id, sent[1].Text, Now, Edited: true), Ct));
+        Assert.False(await second.WriteAsync(b!, Ct));
+        await AssertWholeAsync(store, conversation, sent);
+
         // Then many at once, while the conversation grows.
         var appending = AppendManyAsync(store, conversation, 30, sent[^1].Id);
         await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? first : second).RollOverAsync(id, Ct)));
