@@ -216,7 +216,14 @@ public sealed class CharacterChatHub(
                 Watched.Remove(conversation.Id);
                 throw new HubException(NoSuchConversation);
             }
-            if (!appended.Appended) return (appended.Message, false);
+            if (!appended.Appended)
+            {
+                // A retry of a stored message: its turn ends unseen. Wait until it has given the slot back, so a message sent as
+                // soon as this answer arrives is not refused as "still replying".
+                turn.MessageStored(false);
+                await turn.Completion;
+                return (appended.Message, false);
+            }
             metrics.MessageReceived();
             stored = true;
 
