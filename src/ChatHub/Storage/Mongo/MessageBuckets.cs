@@ -51,7 +51,7 @@ internal sealed partial class MessageBuckets(IMongoDatabase database, IOptions<C
     {
         if (!ObjectId.TryParse(messageId, out var id)) return false;
         var bucket = await _buckets.Find(Committed(conversationId, window.Header.Buckets) & Filter.Eq("messages.id", id)).FirstOrDefaultAsync(cancellationToken);
-        if (bucket is null) return false;
+        if (bucket is null || window.Holds(bucket.Number)) return false; // one loaded already adds nothing: no read goes round in circles
         window.Add(bucket.Number, bucket.Messages.ConvertAll(TreeNode.Of), bucket.Messages);
         return true;
     }
