@@ -11,22 +11,11 @@ public sealed class ReplyUsageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(FakeOpenAiServer Fake, ChatServer Server)> StartRemoteAsync()
-    {
-        var fake = await FakeOpenAiServer.StartAsync(Ct);
-        var server = await ChatServer.StartAsync(configure: b => b.Configuration.AddInMemoryCollection(fake.LlmConfiguration));
-        return (fake, server);
-    }
-
     [Fact]
     public async Task TheEndpointIsAskedForItsUsageAndTheReplyStoresIt()
     {
-        var (fake, server) = await StartRemoteAsync();
-        await using var _ = fake;
-        await using var __ = server;
-        var user = await server.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
-        await using var device = await user.ConnectAsync();
+        await using var rig = await RemoteModelRig.StartAsync();
+        var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
         fake.Enqueue(FakeReply.Tokens("Ele", "mentary.") with { Usage = (1234, 56) });
 
         var sent = await device.SendAsync(conversation.Id, "Who did it?");
@@ -44,12 +33,8 @@ public sealed class ReplyUsageTests
     [Fact]
     public async Task WithoutTheEndpointsUsageTheTokenizerCountsThePromptAndTheReply()
     {
-        var (fake, server) = await StartRemoteAsync();
-        await using var _ = fake;
-        await using var __ = server;
-        var user = await server.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
-        await using var device = await user.ConnectAsync();
+        await using var rig = await RemoteModelRig.StartAsync();
+        var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
         fake.Enqueue(FakeReply.Tokens("Elementary,", " my dear", " Watson."));
 
         var sent = await device.SendAsync(conversation.Id, "Who did it?");
@@ -66,12 +51,8 @@ public sealed class ReplyUsageTests
     [Fact]
     public async Task AContinuedReplyStoresWhatBothPartsCost()
     {
-        var (fake, server) = await StartRemoteAsync();
-        await using var _ = fake;
-        await using var __ = server;
-        var user = await server.CreateUserAsync();
-        var conversation = await user.CreateConversationAsync();
-        await using var device = await user.ConnectAsync();
+        await using var rig = await RemoteModelRig.StartAsync();
+        var (fake, user, conversation, device) = (rig.Fake, rig.User, rig.Conversation, rig.Device);
         fake.Enqueue(FakeReply.Tokens("Ele", "mentary") with { Usage = (1234, 56) });
         fake.Enqueue(FakeReply.Tokens(", my dear.") with { Usage = (1300, 7) });
         var sent = await device.SendAsync(conversation.Id, "Who did it?");

@@ -233,16 +233,18 @@ internal sealed class MongoConversationStore(IMongoDatabase database, MessageBuc
 
         // The live document's guard sees only live messages: a retry of one rolled over to a bucket is found here. Appends to one
         // conversation take turns (the reply slot), so no roll-over moves the first between this look and the append.
+        StoredMessage? existing = null;
         var appended = !await buckets.HoldClientMessageAsync(id, message.ClientMessageId, cancellationToken)
             && await AppendAsync(id, OwnerFilter(id, ownerId), MessageDocument.From(message),
-                async () => await FindByClientMessageIdAsync(id, ownerId, message.ClientMessageId, cancellationToken) is not null, cancellationToken);
+                async () => (existing = await FindByClientMessageIdAsync(id, ownerId, message.ClientMessageId, cancellationToken)) is not null, cancellationToken);
         if (appended)
         {
             return new AppendResult(message, Appended: true);
         }
 
-        // Not appended: a retry whose message is already there, no such conversation for this user, or the parent is gone.
-        var existing = await FindByClientMessageIdAsync(id, ownerId, message.ClientMessageId, cancellationToken);
+        // Not appended: a retry whose message is already there (read once: by the append, or here when a bucket holds it),
+        // no such conversation for this user, or the parent is gone.
+        existing ??= await FindByClientMessageIdAsync(id, ownerId, message.ClientMessageId, cancellationToken);
         return existing is null ? null : new AppendResult(existing, Appended: false);
     }
 
